@@ -1,0 +1,61 @@
+"""R09: leaders' itineraries, schedules and accompanying images not approved for release.
+
+An itinerary is a leader's title near a coming time and a movement (明天上午9点 书记 去…
+调研), or itinerary words (行程, 路线, 航班, 一行, 接待方案), or a photo/video taken while
+accompanying a leader (陪同, 跟拍, 随行). Reports of past activities are left to the
+`is_media_report` filter and the past-time check here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.match import Hit
+
+_MOVE = re.compile(r"[去到来赴抵回]|调研|考察|视察|检查|出发|看望|慰问|汇报|下乡|走访|出席|参加|陪|住|接待|航班|路线")
+_ACCOMPANY = ("陪同", "跟拍", "随行", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
+WINDOW_BEFORE, WINDOW_AFTER = 30, 45
+
+
+def _leaders(ctx: Context) -> list[Hit]:
+    out = []
+    for hit in ctx.hits.get("leader") + ctx.hits.get("leader_short") + ctx.hits.get("leader_name"):
+        if ctx.overlaps(hit, "leader_not") or ctx.inside(hit, "leader"):
+            continue
+        if any(t.start < hit.start < t.end for t in ctx.hits.get("title")):
+            continue
+        out.append(hit)
+    return out
+
+
+@detector("leader_itinerary", ("R09",), ("leader", "leader_short", "leader_name"))
+def detect_itinerary(ctx: Context) -> list[Candidate]:
+    for leader in _leaders(ctx):
+        lo = max(0, leader.start - WINDOW_BEFORE)
+        hi = leader.end + WINDOW_AFTER
+        near = {c: ctx.hits.within(c, lo, hi) for c in ("future", "past", "itinerary", "clock", "date")}
+        moves = bool(_MOVE.search(ctx.text[lo:hi]))
+        accompany = [h for h in near["itinerary"] if h.term in _ACCOMPANY]
+        reason = None
+        if accompany and (ctx.has_visual or ctx.hits.within("image_cue", lo, hi)
+                          or ctx.hits.within("av_cue", lo, hi) or near["future"]):
+            reason = f"随行领导的图像/视频或安排（{accompany[0].term}）"
+        elif near["itinerary"] and (moves or near["future"]) and not (near["past"] and not near["future"]):
+            reason = f"领导行程安排（{near['itinerary'][0].term}）"
+        elif near["future"] and moves and not _past_nearer(near["past"], near["future"], leader):
+            reason = f"领导未来的时间和去向（{near['future'][0].term}）"
+        elif near["clock"] and moves and not near["past"]:
+            reason = f"领导具体时间和去向（{near['clock'][0].term}）"
+        if reason:
+            return [make_finding(ctx, "R09", [leader], evidence=mask(leader.term),
+                                 detector="leader_itinerary", score=0.8, reasons=[reason])]
+    return []
+
+
+def _past_nearer(past: list[Hit], future: list[Hit], leader: Hit) -> bool:
+    if not past:
+        return False
+    def dist(h: Hit) -> int:
+        return abs(h.start - leader.start)
+    return min(map(dist, past)) < min(map(dist, future))
