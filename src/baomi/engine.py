@@ -110,6 +110,9 @@ class Reviewer:
             traces.append(st)
             findings.extend(c.finding for c in st.candidates)
         findings = [f for f in findings if f.score >= self.policy.min_score]
+        if any(f.rule in _DERIVING for f in findings):
+            # R10's own detector covers internal work information that no other rule names
+            findings = [f for f in findings if f.detector != "outside_posting"]
         findings.extend(derive_outside_posting(findings, msg.channel))
         findings.sort(key=lambda f: (_RULE_ORDER[f.rule], f.span.source, f.span.start))
         cells = [(r, self.policy.decide(r, msg.channel)) for r in dict.fromkeys(f.rule for f in findings)]

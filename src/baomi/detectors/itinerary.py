@@ -13,7 +13,11 @@ import re
 from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
 from baomi.match import Hit
 
-_MOVE = re.compile(r"[去到来赴抵回]|调研|考察|视察|检查|出发|看望|慰问|汇报|下乡|走访|出席|参加|陪|住|接待|航班|路线")
+_MOVE = re.compile(
+    r"去(?![年掉除世])|到(?![位底期时处])|来(?![自源说看着])|赴|抵达|回(?![复答应顾])|调研|考察|视察|检查"
+    r"|出发|看望|慰问|汇报|下乡|走访|出席|参加|陪|住(?![院址])|接待|航班|路线"
+)
+_ADDRESSEE = re.compile(r"^[\u4e00-\u9fff]{0,2}$")
 _ACCOMPANY = ("陪同", "跟拍", "随行", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
 WINDOW_BEFORE, WINDOW_AFTER = 30, 45
 
@@ -24,6 +28,8 @@ def _leaders(ctx: Context) -> list[Hit]:
         if ctx.overlaps(hit, "leader_not") or ctx.inside(hit, "leader"):
             continue
         if any(t.start < hit.start < t.end for t in ctx.hits.get("title")):
+            continue
+        if _is_addressee(ctx, hit):
             continue
         out.append(hit)
     return out
@@ -51,6 +57,11 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
             return [make_finding(ctx, "R09", [leader], evidence=mask(leader.term),
                                  detector="leader_itinerary", score=0.8, reasons=[reason])]
     return []
+
+
+def _is_addressee(ctx: Context, hit: Hit) -> bool:
+    """王书记，您… : the leader is the one spoken to, not the one travelling."""
+    return bool(_ADDRESSEE.match(ctx.text[: hit.start])) and ctx.text[hit.end : hit.end + 1] in (",", ":", " ")
 
 
 def _past_nearer(past: list[Hit], future: list[Hit], leader: Hit) -> bool:

@@ -133,6 +133,12 @@ def detect_markings(ctx: Context) -> list[Candidate]:
             make_finding(ctx, "R01", [hit, *cues[:1]], evidence=mask(hit.term),
                          detector="markings", score=0.8, reasons=[f"涉密文件「{hit.term}」被{reason}"])
         )
+        if sent_as_file and hit.category == "level" and hit.start >= 4:
+            # 督查情况报告（秘密）.pdf: the file name before the label is the title
+            out.append(
+                make_finding(ctx, "R03", [hit], evidence=mask(f"文件名:{hit.term}"), detector="markings",
+                             score=0.85, reasons=["文件名即涉密文件标题，并标注密级"])
+            )
 
     # 3. R03: a title or 文号 tied to a classification, or readable in a copied header
     r01_levels = [c.anchor for c in out if c.rule == "R01"]

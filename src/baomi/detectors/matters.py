@@ -22,6 +22,8 @@ def detect_matters(ctx: Context) -> list[Candidate]:
         if ctx.in_sentence(hit, "generic_secret") and not ctx.hits.near("content_talk", hit, 10, 40):
             continue
         talk = ctx.hits.near("content_talk", hit, 20, 60)
+        if hit.term not in _GENERIC:
+            talk += ctx.hits.near("content_talk_weak", hit, 5, 40)
         if hit.term in _GENERIC and not talk:
             continue
         reasons = [f"谈论涉密事项「{hit.term}」" + ("及其内容" if talk else "")]

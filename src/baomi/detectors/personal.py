@@ -22,8 +22,8 @@ _SURNAMES = (
     "桂闵解强柴华车冉房边"
 )
 _NAME = re.compile(
-    rf"(?:(?<=[\s,:;、。!?(（“]|[叫是为的])|^)[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
-    r"(?=[\s,:;、。!?)(（”]|[男女家住身电手]|\d|$)"
+    rf"(?:(?<=[\s,:;、。!?(（“，：；！？]|[叫是为的])|^)[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
+    r"(?=[\s,:;、。!?)(（”，：；！？）]|[男女家住身电手]|\d|$)"
 )
 _NOT_NAME_TAIL = re.compile(r"(?:某|先生|女士|老师|医生|同学|阿姨|叔叔|师傅|书记|局长|主任|科长|社区|小区|街道|村|镇|县|市|区)$")
 _FAMILY = re.compile(r"我(?:爸|妈|爷爷|奶奶|外公|外婆|老公|老婆|儿子|女儿|家)|外公|外婆|姥姥|姥爷")
@@ -31,8 +31,10 @@ ATTRIBUTE_CATEGORIES = ("mobile", "address", "age", "id_number")
 
 
 def names_near(ctx: Context, hit: Hit, before: int = 25, after: int = 25) -> list[str]:
-    lo = max(0, hit.start - before)
-    window = ctx.text[lo : hit.end + after]
+    """Name-like tokens near `hit`, read in the ORIGINAL text: separator removal in the
+    normalised view glues a name to its neighbours (七(3)班 黄子轩 父亲)."""
+    lo, hi = ctx.norm.to_original(max(0, hit.start - before), min(len(ctx.text), hit.end + after))
+    window = ctx.norm.original[lo:hi]
     return [m.group() for m in _NAME.finditer(window) if not _NOT_NAME_TAIL.search(m.group())]
 
 

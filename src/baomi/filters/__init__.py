@@ -8,10 +8,11 @@ is a look-alike (None when it is not). What they remove is kept for `baomi expla
 | is_everyday_secret_word | R01 R02 R03 R04       | 商业机密, 小秘密, 秘密花园, a game's 机密任务          |
 | is_fiction              | R01–R04 R09           | TV series, novels, games, textbook titles             |
 | is_marking_example      | R01 R03               | 保密宣传 explaining what 机密★10年 means               |
+| is_rule_statement       | R01 R02 R04 R06 R07   | a prohibition quoted (不得在微信群中谈论涉密事项)         |
 | is_published_document   | R03 R05 R06 R10       | a document stated as published (官网, 已公开, 见报)    |
 | is_public_consultation  | R05                   | a draft open for public comment (公开征求意见)          |
 | is_personal_draft       | R05                   | a thesis, an essay, a wedding speech                  |
-| is_official_bulletin    | R08 F01               | an emergency quoted from an authority with its source |
+| is_official_bulletin    | R08 F01 R10           | an emergency quoted from an authority with its source |
 | is_drill                | R08 F01               | drills and simulations (演练, 模拟)                    |
 | is_media_report         | R09                   | a leader's activity already reported by the media     |
 | is_allow_listed         | all                   | phrases the organisation's policy allows              |
@@ -78,6 +79,20 @@ def is_marking_example(cand: Candidate, ctx: Context) -> str | None:
     return None
 
 
+@look_alike("is_rule_statement", "R01 R02 R04 R06 R07")
+def is_rule_statement(cand: Candidate, ctx: Context) -> str | None:
+    if cand.anchor.category == "level" or cand.anchor.term.endswith("★"):
+        return None  # a real marking is never a rule statement
+    lo = max(ctx.sentence(cand.anchor)[0], cand.anchor.start - 14)
+    clause = ctx.text[lo : cand.anchor.start]
+    clause = clause[max(clause.rfind(","), clause.rfind("、"), clause.rfind(":")) + 1 :]
+    hit = ctx.hits.within("prohibition", lo + len(ctx.text[lo : cand.anchor.start]) - len(clause),
+                          cand.anchor.start)
+    if hit:
+        return f"引述保密规定（{hit[0].term}…），不是在传播涉密内容"
+    return None
+
+
 @look_alike("is_published_document", "R03 R05 R06 R10")
 def is_published_document(cand: Candidate, ctx: Context) -> str | None:
     if ctx.hits.has("not_public", "internal_mark", "level_doc", "star") and cand.rule != "R10":
@@ -106,7 +121,7 @@ def is_personal_draft(cand: Candidate, ctx: Context) -> str | None:
     return None
 
 
-@look_alike("is_official_bulletin", "R08 F01")
+@look_alike("is_official_bulletin", "R08 F01 R10")
 def is_official_bulletin(cand: Candidate, ctx: Context) -> str | None:
     if ctx.hits.has("not_public", "internal_mark"):
         return None
