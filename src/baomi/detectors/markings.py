@@ -63,8 +63,9 @@ def _is_bracket_label(ctx: Context, level: Hit) -> bool:
 def _reproduction_cues(ctx: Context, hit: Hit) -> list[Hit]:
     """Photo/typing/copy cues near `hit` that are not negated (不要…发原文)."""
     out = []
+    lo, hi = ctx.sentence(hit)
     for cat, before, after in (("reproduce", 40, 60), ("image_cue", 40, 60)):
-        for cue in ctx.hits.near(cat, hit, before, after):
+        for cue in ctx.hits.within(cat, max(lo, hit.start - before), min(hi, hit.end + after)):
             if not _NEGATED.search(ctx.text[max(0, cue.start - 10) : cue.start]):
                 out.append(cue)
     return out

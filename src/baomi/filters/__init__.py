@@ -85,7 +85,7 @@ def is_rule_statement(cand: Candidate, ctx: Context) -> str | None:
         return None  # a real marking is never a rule statement
     lo = max(ctx.sentence(cand.anchor)[0], cand.anchor.start - 14)
     clause = ctx.text[lo : cand.anchor.start]
-    clause = clause[max(clause.rfind(","), clause.rfind("、"), clause.rfind(":")) + 1 :]
+    clause = clause[max(clause.rfind(","), clause.rfind(":")) + 1 :]
     hit = ctx.hits.within("prohibition", lo + len(ctx.text[lo : cand.anchor.start]) - len(clause),
                           cand.anchor.start)
     if hit:
