@@ -1,7 +1,7 @@
 """baomi (保密): confidentiality review of instant messages for government staff.
 
-    from baomi import review
-    review("机密★10年 …", channel="work_group").decision   # Decision.BLOCK
+from baomi import review
+review("机密★10年 …", channel="work_group").decision   # Decision.BLOCK
 """
 
 from baomi.engine import Reviewer, build_message, review

@@ -34,8 +34,15 @@ from baomi.text.normalise import NormalisedText, normalise
 
 _RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
 _DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
-_TAG_MEDIA = {"图片": "image", "照片": "image", "动画表情": "image", "视频": "video",
-              "语音": "audio", "音频": "audio", "文件": "document"}
+_TAG_MEDIA = {
+    "图片": "image",
+    "照片": "image",
+    "动画表情": "image",
+    "视频": "video",
+    "语音": "audio",
+    "音频": "audio",
+    "文件": "document",
+}
 
 
 @dataclass
@@ -100,8 +107,10 @@ class Reviewer:
         attachments: Iterable[str | Path | Attachment] = (),
         id: str | None = None,
     ) -> Trace:
-        msg = message if isinstance(message, Message) else build_message(
-            message, channel or Channel.DIRECT, attachments, id
+        msg = (
+            message
+            if isinstance(message, Message)
+            else build_message(message, channel or Channel.DIRECT, attachments, id)
         )
         segments, media, findings = self._segments(msg)
         traces = []
@@ -136,11 +145,16 @@ class Reviewer:
                 segments.extend(got.segments)
                 media |= got.cues
                 for err in got.problems:
-                    problems.append(Finding(
-                        rule=UNINSPECTED_RULE, span=Span(0, 0, f"att{i}"),
-                        evidence=f"无法检查的附件：{err.reason}", detector="extract", score=1.0,
-                        reasons=(Reason("extract", str(err)),),
-                    ))
+                    problems.append(
+                        Finding(
+                            rule=UNINSPECTED_RULE,
+                            span=Span(0, 0, f"att{i}"),
+                            evidence=f"无法检查的附件：{err.reason}",
+                            detector="extract",
+                            score=1.0,
+                            reasons=(Reason("extract", str(err)),),
+                        )
+                    )
         return segments, frozenset(media), problems
 
     def _review_segment(self, seg: Segment, channel: Channel, media: frozenset[str]) -> SegmentTrace:
@@ -172,11 +186,18 @@ def derive_outside_posting(findings: list[Finding], channel: Channel) -> list[Fi
     source = next((f for f in findings if f.rule in _DERIVING), None)
     if source is None:
         return []
-    return [Finding(
-        rule="R10", span=source.span, evidence=source.evidence, detector="derive",
-        score=source.score,
-        reasons=(Reason("derive", f"{source.rule} 的内容发往机关以外的群或朋友圈，属于对外发布内部事项"),),
-    )]
+    return [
+        Finding(
+            rule="R10",
+            span=source.span,
+            evidence=source.evidence,
+            detector="derive",
+            score=source.score,
+            reasons=(
+                Reason("derive", f"{source.rule} 的内容发往机关以外的群或朋友圈，属于对外发布内部事项"),
+            ),
+        )
+    ]
 
 
 def build_message(

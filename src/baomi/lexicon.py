@@ -79,9 +79,7 @@ def word_variants(word: str, positions: list[int], initials: bool = False) -> se
 @cache
 def load_lexicon() -> dict[str, tuple[Cue, ...]]:
     """term → cues (a term may belong to several categories)."""
-    raw = yaml.safe_load(
-        resources.files("baomi.data").joinpath("lexicon.yaml").read_text(encoding="utf-8")
-    )
+    raw = yaml.safe_load(resources.files("baomi.data").joinpath("lexicon.yaml").read_text(encoding="utf-8"))
     table: dict[str, list[Cue]] = {}
 
     def add(term: str, cue: Cue) -> None:

@@ -19,7 +19,9 @@ from baomi.eval.corpus import CorpusItem, read_corpus
 from baomi.eval.score import DECISIONS, Score
 from baomi.model import Channel, Decision, Verdict
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="baomi 保密审查：检查即时通信消息是否涉密、涉敏。")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="baomi 保密审查：检查即时通信消息是否涉密、涉敏。"
+)
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -27,7 +29,10 @@ EXIT_SOME_LINES_FAILED = 1
 _DECISION_STYLE = {"allow": "green", "warn": "yellow", "review": "magenta", "block": "bold red"}
 _DECISION_ZH = {"allow": "放行", "warn": "提醒", "review": "待审", "block": "拦截"}
 
-ChannelOpt = Annotated[str, typer.Option("--channel", "-c", help="渠道：direct / work_group / external_group / moments / publish")]
+ChannelOpt = Annotated[
+    str,
+    typer.Option("--channel", "-c", help="渠道：direct / work_group / external_group / moments / publish"),
+]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="本单位策略文件（YAML），覆盖默认策略")]
 
 
@@ -59,14 +64,17 @@ def check(
     channel: ChannelOpt = "direct",
     attach: Annotated[list[Path] | None, typer.Option("--attach", "-a", help="附件（可多次给出）")] = None,
     input: Annotated[Path | None, typer.Option("--input", "-i", help="批量：JSONL 语料文件")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="批量：结果 JSONL（默认标准输出）")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="批量：结果 JSONL（默认标准输出）")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    as_text: Annotated[bool, typer.Option("--text", help="批量：逐条输出可读结果而不是 JSONL")] = False,
     policy: PolicyOpt = None,
 ) -> None:
     """检查一条消息，或用 --input 批量检查语料。"""
     reviewer = _reviewer(policy)
     if input is not None:
-        raise typer.Exit(_check_batch(reviewer, input, output))
+        raise typer.Exit(_check_batch(reviewer, input, output, as_text))
     attachments = list(attach or [])
     if text and not attachments and Path(text).is_file():
         attachments, text = [Path(text)], ""
@@ -88,28 +96,44 @@ def _items_with_progress(path: Path) -> Iterator[CorpusItem]:
         total = sum(1 for line in path.open(encoding="utf-8") if line.strip())
     except (OSError, UnicodeDecodeError) as exc:
         _fail(InputError(f"无法读取语料文件 {path}：{exc}"))
-    with Progress(TextColumn("审查中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("审查中"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task("review", total=total)
         for item in read_corpus(path):
             yield item
             bar.advance(task)
 
 
-def _check_batch(reviewer: Reviewer, path: Path, output: Path | None) -> int:
+def _check_batch(reviewer: Reviewer, path: Path, output: Path | None, as_text: bool = False) -> int:
     failed = 0
     sink = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         for item in _items_with_progress(path):
+            verdict = None
             if item.error:
                 failed += 1
                 row = {"id": item.id, "error": item.error}
             else:
                 try:
-                    row = reviewer.review(item.message).to_dict()
+                    verdict = reviewer.review(item.message)
+                    row = verdict.to_dict()
                 except BaomiError as exc:
                     failed += 1
                     row = {"id": item.id, "error": str(exc)}
+            if as_text and not output:
+                out.print(f"[bold]{item.id}[/bold] {item.message.channel.value if item.message else ''}")
+                if verdict:
+                    _print_verdict(verdict)
+                else:
+                    out.print(f"[red]错误：[/red]{row['error']}")
+                out.print()
+                continue
             row.pop("tip", None)
             sink.write(json.dumps(row, ensure_ascii=False) + "\n")
     finally:
@@ -188,8 +212,10 @@ def explain(
             terms = "、".join(dict.fromkeys(h.term if cat not in _MASKED else "**" for h in hits))
             out.print(f"  匹配 {cat}: {terms[:200]}")
         for c in st.candidates:
-            out.print(f"  [green]检出[/green] {c.rule} {c.finding.evidence} 分数 {c.finding.score:.2f} "
-                      f"{'；'.join(r.detail for r in c.finding.reasons)}")
+            out.print(
+                f"  [green]检出[/green] {c.rule} {c.finding.evidence} 分数 {c.finding.score:.2f} "
+                f"{'；'.join(r.detail for r in c.finding.reasons)}"
+            )
         for c, name, reason in st.removed:
             out.print(f"  [yellow]过滤[/yellow] {c.rule} 被 {name} 移除：{reason}")
     for f in trace.findings:

@@ -28,6 +28,15 @@ def detect_drafts(ctx: Context) -> list[Candidate]:
         reasons = [f"未定稿事项「{hit.term}」"]
         if unfinished:
             reasons.append(f"且注明「{unfinished[0].term}」")
-        out.append(make_finding(ctx, "R05", [hit, *subject[:1]], evidence=mask(hit.term),
-                                detector="drafts", score=0.85 if formal else 0.75, reasons=reasons))
+        out.append(
+            make_finding(
+                ctx,
+                "R05",
+                [hit, *subject[:1]],
+                evidence=mask(hit.term),
+                detector="drafts",
+                score=0.85 if formal else 0.75,
+                reasons=reasons,
+            )
+        )
     return out[:1]

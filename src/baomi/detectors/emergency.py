@@ -12,8 +12,19 @@ from baomi.detectors.base import Candidate, Context, detector, make_finding, mas
 
 # Emergency words that alone are everyday (a fender-bender, a rescue drill).
 _MILD = {"事故", "车祸", "受伤", "起火", "着火", "抢救", "救援", "封了", "核酸", "撤离"}
-_STRONG_HEARSAY = {"内部消息", "千真万确", "转发扩散", "网友爆料", "小道消息", "据网传", "网传",
-                   "紧急扩散", "可靠消息", "据可靠消息", "是真的"}
+_STRONG_HEARSAY = {
+    "内部消息",
+    "千真万确",
+    "转发扩散",
+    "网友爆料",
+    "小道消息",
+    "据网传",
+    "网传",
+    "紧急扩散",
+    "可靠消息",
+    "据可靠消息",
+    "是真的",
+}
 
 
 def _emergencies(ctx: Context):
@@ -28,17 +39,24 @@ def detect_unpublished(ctx: Context) -> list[Candidate]:
             markers = ctx.hits.near("no_spread", hit, 30, 30)
         if not markers:
             continue
-        return [make_finding(ctx, "R08", [hit, markers[0]], evidence=mask(hit.term),
-                             detector="unpublished_emergency", score=0.85,
-                             reasons=[f"突发事件「{hit.term}」尚未经有权机关发布（{markers[0].term}）"])]
+        return [
+            make_finding(
+                ctx,
+                "R08",
+                [hit, markers[0]],
+                evidence=mask(hit.term),
+                detector="unpublished_emergency",
+                score=0.85,
+                reasons=[f"突发事件「{hit.term}」尚未经有权机关发布（{markers[0].term}）"],
+            )
+        ]
     return []
 
 
 @detector("hearsay", ("F01",), ("hearsay",))
 def detect_hearsay(ctx: Context) -> list[Candidate]:
     for say in ctx.hits.get("hearsay"):
-        events = [e for e in _emergencies(ctx)
-                  if abs(e.start - say.start) <= 80]
+        events = [e for e in _emergencies(ctx) if abs(e.start - say.start) <= 80]
         if not events:
             continue
         weighty = (
@@ -48,7 +66,15 @@ def detect_hearsay(ctx: Context) -> list[Candidate]:
         )
         if not weighty:
             continue
-        return [make_finding(ctx, "F01", [say, events[0]], evidence=mask(f"{say.term}…{events[0].term}"),
-                             detector="hearsay", score=0.8,
-                             reasons=[f"以「{say.term}」传播未经核实的突发事件信息（{events[0].term}）"])]
+        return [
+            make_finding(
+                ctx,
+                "F01",
+                [say, events[0]],
+                evidence=mask(f"{say.term}…{events[0].term}"),
+                detector="hearsay",
+                score=0.8,
+                reasons=[f"以「{say.term}」传播未经核实的突发事件信息（{events[0].term}）"],
+            )
+        ]
     return []

@@ -16,28 +16,64 @@ from baomi.model import Channel
 
 _INSTRUCTION_QUOTE = re.compile(r"批示[:,]?[“\"]|【领导批示】|领导批示[:：]|批示说")
 # Internal-only matters that a publication must never carry without review.
-_PUBLISH_INTERNAL = ("党组会", "研究干部", "干部事项", "约谈", "考勤", "议定", "人事", "任命", "处分",
-                     "机构调整", "干部交流")
+_PUBLISH_INTERNAL = (
+    "党组会",
+    "研究干部",
+    "干部事项",
+    "约谈",
+    "考勤",
+    "议定",
+    "人事",
+    "任命",
+    "处分",
+    "机构调整",
+    "干部交流",
+)
 
 
 @detector("internal_documents", ("R06",), ("internal_mark", "leader_instruction", "screenshot"))
 def detect_internal(ctx: Context) -> list[Candidate]:
     out = []
     for hit in ctx.hits.get("internal_mark"):
-        out.append(make_finding(ctx, "R06", [hit], evidence=mask(hit.term), detector="internal_documents",
-                                score=0.9, reasons=[f"未公开内部文件标注「{hit.term}」"]))
+        out.append(
+            make_finding(
+                ctx,
+                "R06",
+                [hit],
+                evidence=mask(hit.term),
+                detector="internal_documents",
+                score=0.9,
+                reasons=[f"未公开内部文件标注「{hit.term}」"],
+            )
+        )
     for hit in ctx.hits.get("leader_instruction"):
         around = ctx.text[max(0, hit.start - 12) : hit.end + 4]
         if _INSTRUCTION_QUOTE.search(around) and "精神" not in ctx.text[hit.end : hit.end + 4]:
-            out.append(make_finding(ctx, "R06", [hit], evidence=mask("领导批示"),
-                                    detector="internal_documents", score=0.85,
-                                    reasons=["传播领导批示原文"]))
+            out.append(
+                make_finding(
+                    ctx,
+                    "R06",
+                    [hit],
+                    evidence=mask("领导批示"),
+                    detector="internal_documents",
+                    score=0.85,
+                    reasons=["传播领导批示原文"],
+                )
+            )
     for hit in ctx.hits.get("screenshot"):
         ref = ctx.hits.near("work_group_ref", hit, 25, 15)
         if ref:
-            out.append(make_finding(ctx, "R06", [hit, ref[0]], evidence=mask(f"{ref[0].term}截图"),
-                                    detector="internal_documents", score=0.8,
-                                    reasons=[f"工作群部署安排的截图（{ref[0].term}）"]))
+            out.append(
+                make_finding(
+                    ctx,
+                    "R06",
+                    [hit, ref[0]],
+                    evidence=mask(f"{ref[0].term}截图"),
+                    detector="internal_documents",
+                    score=0.8,
+                    reasons=[f"工作群部署安排的截图（{ref[0].term}）"],
+                )
+            )
     return out[:1]
 
 
@@ -46,8 +82,17 @@ def detect_outside_posting(ctx: Context) -> list[Candidate]:
     if ctx.channel not in (Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH):
         return []
     for hit in ctx.hits.get("review_flag"):
-        return [make_finding(ctx, "R10", [hit], evidence=mask(hit.term), detector="outside_posting",
-                             score=0.9, reasons=["注明未经保密审查的机关内部事项"])]
+        return [
+            make_finding(
+                ctx,
+                "R10",
+                [hit],
+                evidence=mask(hit.term),
+                detector="outside_posting",
+                score=0.9,
+                reasons=["注明未经保密审查的机关内部事项"],
+            )
+        ]
     for unit in ctx.hits.get("unit_ref"):
         matters = ctx.hits.near("internal_matter", unit, 15, 40)
         if ctx.channel is Channel.PUBLISH:
@@ -56,7 +101,15 @@ def detect_outside_posting(ctx: Context) -> list[Candidate]:
             continue
         if ctx.hits.near("public_event", unit, 15, 40) or ctx.hits.near("published", unit, 30, 60):
             continue
-        return [make_finding(ctx, "R10", [unit, matters[0]], evidence=mask(f"{unit.term}{matters[0].term}"),
-                             detector="outside_posting", score=0.75,
-                             reasons=[f"向机关外发布内部工作信息（{unit.term}…{matters[0].term}）"])]
+        return [
+            make_finding(
+                ctx,
+                "R10",
+                [unit, matters[0]],
+                evidence=mask(f"{unit.term}{matters[0].term}"),
+                detector="outside_posting",
+                score=0.75,
+                reasons=[f"向机关外发布内部工作信息（{unit.term}…{matters[0].term}）"],
+            )
+        ]
     return []

@@ -44,8 +44,12 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
         moves = bool(_MOVE.search(ctx.text[lo:hi]))
         accompany = [h for h in near["itinerary"] if h.term in _ACCOMPANY]
         reason = None
-        if accompany and (ctx.has_visual or ctx.hits.within("image_cue", lo, hi)
-                          or ctx.hits.within("av_cue", lo, hi) or near["future"]):
+        if accompany and (
+            ctx.has_visual
+            or ctx.hits.within("image_cue", lo, hi)
+            or ctx.hits.within("av_cue", lo, hi)
+            or near["future"]
+        ):
             reason = f"随行领导的图像/视频或安排（{accompany[0].term}）"
         elif near["itinerary"] and (moves or near["future"]) and not (near["past"] and not near["future"]):
             reason = f"领导行程安排（{near['itinerary'][0].term}）"
@@ -54,19 +58,34 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
         elif near["clock"] and moves and not near["past"]:
             reason = f"领导具体时间和去向（{near['clock'][0].term}）"
         if reason:
-            return [make_finding(ctx, "R09", [leader], evidence=mask(leader.term),
-                                 detector="leader_itinerary", score=0.8, reasons=[reason])]
+            return [
+                make_finding(
+                    ctx,
+                    "R09",
+                    [leader],
+                    evidence=mask(leader.term),
+                    detector="leader_itinerary",
+                    score=0.8,
+                    reasons=[reason],
+                )
+            ]
     return []
 
 
 def _is_addressee(ctx: Context, hit: Hit) -> bool:
     """王书记，您… : the leader is the one spoken to, not the one travelling."""
-    return bool(_ADDRESSEE.match(ctx.text[: hit.start])) and ctx.text[hit.end : hit.end + 1] in (",", ":", " ")
+    return bool(_ADDRESSEE.match(ctx.text[: hit.start])) and ctx.text[hit.end : hit.end + 1] in (
+        ",",
+        ":",
+        " ",
+    )
 
 
 def _past_nearer(past: list[Hit], future: list[Hit], leader: Hit) -> bool:
     if not past:
         return False
+
     def dist(h: Hit) -> int:
         return abs(h.start - leader.start)
+
     return min(map(dist, past)) < min(map(dist, future))

@@ -109,8 +109,15 @@ def detect_markings(ctx: Context) -> list[Candidate]:
             reasons.append("附近有份号")
             score += 0.05
         out.append(
-            make_finding(ctx, "R01", [level, star], evidence=mask(f"{level.term}★"),
-                         detector="markings", score=score, reasons=reasons)
+            make_finding(
+                ctx,
+                "R01",
+                [level, star],
+                evidence=mask(f"{level.term}★"),
+                detector="markings",
+                score=score,
+                reasons=reasons,
+            )
         )
 
     # 2. Classified-document words (机密文件, 秘密级, 密件) and bracket labels (【机密】, （秘密）)
@@ -131,14 +138,28 @@ def detect_markings(ctx: Context) -> list[Candidate]:
             continue
         reason = "以文件形式发送" if sent_as_file else "拍照/录入/摘抄"
         out.append(
-            make_finding(ctx, "R01", [hit, *cues[:1]], evidence=mask(hit.term),
-                         detector="markings", score=0.8, reasons=[f"涉密文件「{hit.term}」被{reason}"])
+            make_finding(
+                ctx,
+                "R01",
+                [hit, *cues[:1]],
+                evidence=mask(hit.term),
+                detector="markings",
+                score=0.8,
+                reasons=[f"涉密文件「{hit.term}」被{reason}"],
+            )
         )
         if sent_as_file and hit.category == "level" and hit.start >= 4:
             # 督查情况报告（秘密）.pdf: the file name before the label is the title
             out.append(
-                make_finding(ctx, "R03", [hit], evidence=mask(f"文件名:{hit.term}"), detector="markings",
-                             score=0.85, reasons=["文件名即涉密文件标题，并标注密级"])
+                make_finding(
+                    ctx,
+                    "R03",
+                    [hit],
+                    evidence=mask(f"文件名:{hit.term}"),
+                    detector="markings",
+                    score=0.85,
+                    reasons=["文件名即涉密文件标题，并标注密级"],
+                )
             )
 
     # 3. R03: a title or 文号 tied to a classification, or readable in a copied header
@@ -146,22 +167,31 @@ def detect_markings(ctx: Context) -> list[Candidate]:
     classified = classified[:MAX_ANCHORS]
     for anchor in _document_anchors(ctx)[:MAX_ANCHORS]:
         tie = next(
-            (c for c in classified if anchor.start - TIE_BEFORE - (c.end - c.start) <= c.start
-             and c.start <= anchor.end + TIE_AFTER
-             and _same_stretch(ctx, c, anchor)),
+            (
+                c
+                for c in classified
+                if anchor.start - TIE_BEFORE - (c.end - c.start) <= c.start
+                and c.start <= anchor.end + TIE_AFTER
+                and _same_stretch(ctx, c, anchor)
+            ),
             None,
         )
-        header = next(
-            (lv for lv in r01_levels if 0 <= anchor.start - lv.start <= HEADER_SPAN), None
-        )
+        header = next((lv for lv in r01_levels if 0 <= anchor.start - lv.start <= HEADER_SPAN), None)
         if not (tie or header):
             continue
         kind = {"doc_number": "文号", "title": "标题", "guanyu_title": "标题"}[anchor.category]
         tied = tie or header
         evidence = mask(f"{kind}:{tied.term}")
         out.append(
-            make_finding(ctx, "R03", [anchor, tied], evidence=evidence, detector="markings",
-                         score=0.9, reasons=[f"涉密文件的{kind}与密级「{tied.term}」同时出现"])
+            make_finding(
+                ctx,
+                "R03",
+                [anchor, tied],
+                evidence=evidence,
+                detector="markings",
+                score=0.9,
+                reasons=[f"涉密文件的{kind}与密级「{tied.term}」同时出现"],
+            )
         )
     return _dedupe(out)
 

@@ -14,8 +14,17 @@ _GENERIC = {"国家秘密", "涉密信息", "涉密内容", "密件", "涉密的
 def detect_matters(ctx: Context) -> list[Candidate]:
     out = []
     for hit in ctx.hits.get("codename"):
-        out.append(make_finding(ctx, "R04", [hit], evidence=mask("代号"), detector="classified_matters",
-                                score=0.9, reasons=["出现本单位登记的涉密项目代号"]))
+        out.append(
+            make_finding(
+                ctx,
+                "R04",
+                [hit],
+                evidence=mask("代号"),
+                detector="classified_matters",
+                score=0.9,
+                reasons=["出现本单位登记的涉密项目代号"],
+            )
+        )
     for hit in ctx.hits.get("secret_matter"):
         if ctx.overlaps(hit, "generic_secret") or ctx.inside(hit, "level_doc"):
             continue
@@ -27,9 +36,17 @@ def detect_matters(ctx: Context) -> list[Candidate]:
         if hit.term in _GENERIC and not talk:
             continue
         reasons = [f"谈论涉密事项「{hit.term}」" + ("及其内容" if talk else "")]
-        out.append(make_finding(ctx, "R04", [hit, *talk[:1]], evidence=mask(hit.term),
-                                detector="classified_matters", score=0.85 if talk else 0.75,
-                                reasons=reasons))
+        out.append(
+            make_finding(
+                ctx,
+                "R04",
+                [hit, *talk[:1]],
+                evidence=mask(hit.term),
+                detector="classified_matters",
+                score=0.85 if talk else 0.75,
+                reasons=reasons,
+            )
+        )
     # what a classified meeting or document was about
     for cat in ("secret_meeting", "level_doc"):
         for hit in ctx.hits.get(cat):
@@ -38,7 +55,15 @@ def detect_matters(ctx: Context) -> list[Candidate]:
             talk = [t for t in ctx.hits.near("content_talk", hit, 5, 50) if t.start >= hit.start]
             if not talk:
                 continue
-            out.append(make_finding(ctx, "R04", [hit, talk[0]], evidence=mask(hit.term),
-                                    detector="classified_matters", score=0.75,
-                                    reasons=[f"透露「{hit.term}」的内容（{talk[0].term}）"]))
+            out.append(
+                make_finding(
+                    ctx,
+                    "R04",
+                    [hit, talk[0]],
+                    evidence=mask(hit.term),
+                    detector="classified_matters",
+                    score=0.75,
+                    reasons=[f"透露「{hit.term}」的内容（{talk[0].term}）"],
+                )
+            )
     return out[:1]

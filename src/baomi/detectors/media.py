@@ -21,7 +21,8 @@ def detect_recordings(ctx: Context) -> list[Candidate]:
     anchors = [h for h in ctx.hits.get("secret_meeting") if not ctx.overlaps(h, "generic_secret")]
     # a level word in the name of an audio/video file: 【机密】调度会录音.m4a
     anchors += [
-        h for h in ctx.hits.get("level")
+        h
+        for h in ctx.hits.get("level")
         if _AV_FILE.search(ctx.text[h.end : h.end + 40]) and not ctx.overlaps(h, "everyday_secret")
     ]
     for hit in anchors:
@@ -30,8 +31,15 @@ def detect_recordings(ctx: Context) -> list[Candidate]:
             continue
         what = cues[0].term if cues else "附带的音视频/图片"
         out.append(
-            make_finding(ctx, "R02", [hit, *cues[:1]], evidence=mask(hit.term), detector="recordings",
-                         score=0.9, reasons=[f"涉密会议/活动「{hit.term}」的录音录像或照片（{what}）"])
+            make_finding(
+                ctx,
+                "R02",
+                [hit, *cues[:1]],
+                evidence=mask(hit.term),
+                detector="recordings",
+                score=0.9,
+                reasons=[f"涉密会议/活动「{hit.term}」的录音录像或照片（{what}）"],
+            )
         )
     return out[:1] if out else out
 
@@ -47,7 +55,14 @@ def detect_key_places(ctx: Context) -> list[Candidate]:
             continue
         what = cues[0].term if cues else "附带的图片/视频"
         out.append(
-            make_finding(ctx, "R07", [hit, *cues[:1]], evidence=mask(hit.term), detector="key_places",
-                         score=0.9, reasons=[f"要害部门部位或涉密设备「{hit.term}」的照片/视频（{what}）"])
+            make_finding(
+                ctx,
+                "R07",
+                [hit, *cues[:1]],
+                evidence=mask(hit.term),
+                detector="key_places",
+                score=0.9,
+                reasons=[f"要害部门部位或涉密设备「{hit.term}」的照片/视频（{what}）"],
+            )
         )
     return out[:1]

@@ -22,10 +22,12 @@ _SURNAMES = (
     "桂闵解强柴华车冉房边"
 )
 _NAME = re.compile(
-    rf"(?:(?<=[\s,:;、。!?(（“，：；！？]|[叫是为的])|^)[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
+    rf"(?:(?<=[\s,:;、。!?(（“，：；！？]|[叫是为的人者告象民众])|^)[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
     r"(?=[\s,:;、。!?)(（”，：；！？）]|[男女家住身电手]|\d|$)"
 )
-_NOT_NAME_TAIL = re.compile(r"(?:某|先生|女士|老师|医生|同学|阿姨|叔叔|师傅|书记|局长|主任|科长|社区|小区|街道|村|镇|县|市|区)$")
+_NOT_NAME_TAIL = re.compile(
+    r"(?:某|先生|女士|老师|医生|同学|阿姨|叔叔|师傅|书记|局长|主任|科长|社区|小区|街道|村|镇|县|市|区)$"
+)
 _FAMILY = re.compile(r"我(?:爸|妈|爷爷|奶奶|外公|外婆|老公|老婆|儿子|女儿|家)|外公|外婆|姥姥|姥爷")
 ATTRIBUTE_CATEGORIES = ("mobile", "address", "age", "id_number")
 
@@ -53,10 +55,17 @@ def detect_personal(ctx: Context) -> list[Candidate]:
         validity = validate_id_card(hit.term)
         if validity is Validity.INVALID or _order_number(ctx, hit) or _own(ctx, hit):
             continue
-        out.append(make_finding(ctx, "P01", [hit], evidence=mask("身份证号"), detector="personal_data",
-                                score=0.95 if validity is Validity.VALID else 0.7,
-                                reasons=["他人身份证号（校验位有效）" if validity is Validity.VALID
-                                         else "疑似他人身份证号"]))
+        out.append(
+            make_finding(
+                ctx,
+                "P01",
+                [hit],
+                evidence=mask("身份证号"),
+                detector="personal_data",
+                score=0.95 if validity is Validity.VALID else 0.7,
+                reasons=["他人身份证号（校验位有效）" if validity is Validity.VALID else "疑似他人身份证号"],
+            )
+        )
     if out:
         return out[:1]
     duty = ctx.hits.has("duty")
@@ -75,10 +84,24 @@ def detect_personal(ctx: Context) -> list[Candidate]:
             continue
         if not ((sensitive and (duty or attrs)) or len(attrs) >= 2 or (duty and attrs)):
             continue
-        what = "、".join(["姓名"] * bool(names) + (["健康/敏感状况"] if sensitive else [])
-                        + sorted({"mobile": "手机号", "address": "住址", "age": "年龄",
-                                  "id_number": "证件号"}[a] for a in attrs))
-        out.append(make_finding(ctx, "P01", [hit], evidence=mask("个人信息"), detector="personal_data",
-                                score=0.8, reasons=[f"工作中获取的他人个人信息（{what}）"]))
+        what = "、".join(
+            ["姓名"] * bool(names)
+            + (["健康/敏感状况"] if sensitive else [])
+            + sorted(
+                {"mobile": "手机号", "address": "住址", "age": "年龄", "id_number": "证件号"}[a]
+                for a in attrs
+            )
+        )
+        out.append(
+            make_finding(
+                ctx,
+                "P01",
+                [hit],
+                evidence=mask("个人信息"),
+                detector="personal_data",
+                score=0.8,
+                reasons=[f"工作中获取的他人个人信息（{what}）"],
+            )
+        )
         break
     return out

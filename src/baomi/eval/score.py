@@ -54,8 +54,9 @@ class Score:
             elif r in expected_rules:
                 self.fn[r] += 1
         if got != expected or got_rules & set(RULE_IDS) != set(expected_rules):
-            self.misses.append(Miss(item_id, expected.value, got.value, sorted(expected_rules),
-                                    sorted(verdict.rules)))
+            self.misses.append(
+                Miss(item_id, expected.value, got.value, sorted(expected_rules), sorted(verdict.rules))
+            )
 
     @property
     def accuracy(self) -> float:
@@ -86,7 +87,9 @@ class Score:
             "accuracy": round(self.accuracy, 4),
             "stop_recall": round(self.stop_recall, 4),
             "false_stop": round(self.false_stop, 4),
-            "per_rule": {r: {"precision": round(p, 3), "recall": round(rc, 3), "f1": round(f, 3),
-                             "support": s} for r, (p, rc, f, s) in self.per_rule().items()},
+            "per_rule": {
+                r: {"precision": round(p, 3), "recall": round(rc, 3), "f1": round(f, 3), "support": s}
+                for r, (p, rc, f, s) in self.per_rule().items()
+            },
             "confusion": {f"{e}->{g}": c for (e, g), c in sorted(self.confusion.items())},
         }

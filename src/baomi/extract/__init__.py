@@ -26,8 +26,14 @@ class Extracted:
 
 def extract(attachment: Attachment, index: int, *, limits: Limits = Limits(), ocr=None) -> Extracted:
     suffix = attachment.path.suffix.lower()
-    media = ("audio" if suffix in _AUDIO else "video" if suffix in _VIDEO
-             else "image" if suffix in _IMAGE else "document")
+    media = (
+        "audio"
+        if suffix in _AUDIO
+        else "video"
+        if suffix in _VIDEO
+        else "image"
+        if suffix in _IMAGE
+        else "document"
+    )
     name = Segment(attachment.display_name, f"att{index}/name", media=media)
-    return Extracted((name,), frozenset({media}),
-                     (ExtractionError("内容未检查", "附件内容提取尚未接入"),))
+    return Extracted((name,), frozenset({media}), (ExtractionError("内容未检查", "附件内容提取尚未接入"),))

@@ -8,7 +8,7 @@ is a look-alike (None when it is not). What they remove is kept for `baomi expla
 | is_everyday_secret_word | R01 R02 R03 R04       | 商业机密, 小秘密, 秘密花园, a game's 机密任务          |
 | is_fiction              | R01–R04 R09           | TV series, novels, games, textbook titles             |
 | is_marking_example      | R01 R03               | 保密宣传 explaining what 机密★10年 means               |
-| is_rule_statement       | R01 R02 R04 R06 R07   | a prohibition quoted (不得在微信群中谈论涉密事项)         |
+| is_rule_statement       | R01 R02 R04 R06 R07   | a prohibition quoted (不得…谈论涉密事项)              |
 | is_published_document   | R03 R05 R06 R10       | a document stated as published (官网, 已公开, 见报)    |
 | is_public_consultation  | R05                   | a draft open for public comment (公开征求意见)          |
 | is_personal_draft       | R05                   | a thesis, an essay, a wedding speech                  |
@@ -86,8 +86,9 @@ def is_rule_statement(cand: Candidate, ctx: Context) -> str | None:
     lo = max(ctx.sentence(cand.anchor)[0], cand.anchor.start - 14)
     clause = ctx.text[lo : cand.anchor.start]
     clause = clause[max(clause.rfind(","), clause.rfind(":")) + 1 :]
-    hit = ctx.hits.within("prohibition", lo + len(ctx.text[lo : cand.anchor.start]) - len(clause),
-                          cand.anchor.start)
+    hit = ctx.hits.within(
+        "prohibition", lo + len(ctx.text[lo : cand.anchor.start]) - len(clause), cand.anchor.start
+    )
     if hit:
         return f"引述保密规定（{hit[0].term}…），不是在传播涉密内容"
     return None
@@ -125,7 +126,9 @@ def is_personal_draft(cand: Candidate, ctx: Context) -> str | None:
 def is_official_bulletin(cand: Candidate, ctx: Context) -> str | None:
     if ctx.hits.has("not_public", "internal_mark"):
         return None
-    strong_hearsay = [h for h in ctx.hits.get("hearsay") if h.term not in ("转发扩散", "大家转发", "转发提醒")]
+    strong_hearsay = [
+        h for h in ctx.hits.get("hearsay") if h.term not in ("转发扩散", "大家转发", "转发提醒")
+    ]
     if strong_hearsay:
         return None
     hit = ctx.hits.get("authority")
