@@ -15,6 +15,9 @@ from importlib import resources
 import yaml
 
 
+BLOCKER = "_blocker"
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """One literal cue: its category, whether it is a disguised variant, and its source word."""
@@ -91,6 +94,8 @@ def load_lexicon() -> dict[str, tuple[Cue, ...]]:
     for category, terms in raw["categories"].items():
         for term in terms:
             add(str(term), Cue(category))
+    for term in raw.get("blockers", ()):
+        add(str(term), Cue(BLOCKER))
     exact_terms = {t: [c.category for c in cues] for t, cues in table.items()}
     for word, spec in raw["homophones"].items():
         variants = word_variants(word, spec["swap"], spec["initials"])

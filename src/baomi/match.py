@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from baomi.lexicon import Cue, load_lexicon
+from baomi.lexicon import BLOCKER, Cue, load_lexicon
 
 _CN_NUM = "一二三四五六七八九十两零〇百"
 # Structural patterns, one alternation; group names are hit categories.
@@ -41,7 +41,7 @@ PATTERNS: dict[str, str] = {
     ),
     # people hurt or killed, with a count: 死了好几个, 3人遇难, 几十个人感染
     "casualty": (
-        rf"(?:死|伤|埋|困|冲走|中毒|感染)了?(?:好几|几十|十几|二十多|几|\d+|[{_CN_NUM}]+)多?(?:个|人|名)"
+        r"(?:死|伤|埋|困|冲走|中毒|感染)了?(?:好几|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个|人|名)"
         rf"|(?:\d+|[{_CN_NUM}几]+)多?(?:个人|人|名)(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)"
     ),
     # a surname and a short title: 王局, 李书记
@@ -153,7 +153,20 @@ class Matcher:
         for m in _COMBINED.finditer(text):
             kind = m.lastgroup
             hits.add(Hit(kind, m.start(), m.end(), m.group()))
+        blockers = hits.by_category.pop(BLOCKER, None)
+        if blockers:
+            _drop_blocked(hits, blockers)
         return hits.finish()
+
+
+def _drop_blocked(hits: Hits, blockers: list[Hit]) -> None:
+    """Remove cue hits that lie inside a blocker word (定了 inside 确定了)."""
+    spans = [(b.start, b.end) for b in blockers]
+    for category, items in hits.by_category.items():
+        hits.by_category[category] = [
+            h for h in items if not any(s <= h.start and h.end <= e and (e - s) > (h.end - h.start)
+                                        for s, e in spans)
+        ]
 
 
 _DEFAULT: Matcher | None = None

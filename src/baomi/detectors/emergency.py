@@ -11,7 +11,10 @@ from __future__ import annotations
 from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
 
 # Emergency words that alone are everyday (a fender-bender, a rescue drill).
-_MILD = {"事故", "车祸", "受伤", "起火", "着火", "抢救", "救援", "封了", "核酸", "撤离"}
+_MILD = {"事故", "车祸", "受伤", "起火", "着火", "抢救", "救援", "封了", "核酸", "撤离", "污染", "死亡",
+         "感染了", "隔离点", "被隔离", "隔离在", "集中隔离", "险情", "处置方案", "应急处置", "伤亡"}
+# Cues that vouch for or push a story rather than name its source; they may follow it.
+_PUSH = {"千真万确", "转发扩散", "赶紧转发", "扩散出去", "大家转发", "转发提醒", "快转发", "紧急扩散", "速转", "你信不信"}
 _STRONG_HEARSAY = {
     "内部消息",
     "千真万确",
@@ -56,13 +59,17 @@ def detect_unpublished(ctx: Context) -> list[Candidate]:
 @detector("hearsay", ("F01",), ("hearsay",))
 def detect_hearsay(ctx: Context) -> list[Candidate]:
     for say in ctx.hits.get("hearsay"):
-        events = [e for e in _emergencies(ctx) if abs(e.start - say.start) <= 80]
+        if say.term in _PUSH:
+            events = [e for e in _emergencies(ctx) if abs(e.start - say.start) <= 80]
+        else:  # a source cue: the story follows it, in the same sentence
+            hi = min(ctx.sentence(say)[1], say.end + 50)
+            events = [e for e in _emergencies(ctx) if say.start - 10 <= e.start < hi]
         if not events:
             continue
         weighty = (
             ctx.hits.has("casualty")
             or any(e.term not in _MILD for e in events)
-            or say.term in _STRONG_HEARSAY
+            or any(h.term in _STRONG_HEARSAY for h in ctx.hits.get("hearsay"))
         )
         if not weighty:
             continue

@@ -15,6 +15,7 @@ from baomi.detectors.base import Candidate, Context, detector, make_finding, mas
 from baomi.model import Channel
 
 _INSTRUCTION_QUOTE = re.compile(r"批示[:,]?[“\"]|【领导批示】|领导批示[:：]|批示说")
+_MEETING = ("开会", "会上", "开了会", "党组会", "常委会", "院务会", "局务会", "办公会", "定了", "议定", "通报")
 # Internal-only matters that a publication must never carry without review.
 _PUBLISH_INTERNAL = (
     "党组会",
@@ -31,9 +32,26 @@ _PUBLISH_INTERNAL = (
 )
 
 
-@detector("internal_documents", ("R06",), ("internal_mark", "leader_instruction", "screenshot"))
+@detector("internal_documents", ("R06",), ("internal_mark", "internal_doc", "leader_instruction", "screenshot"))
 def detect_internal(ctx: Context) -> list[Candidate]:
     out = []
+    for hit in ctx.hits.get("internal_doc"):
+        label = ctx.text[max(0, hit.start - 1) : hit.start] in ("【", "[", "(", "《") and ctx.text[
+            hit.end : hit.end + 1
+        ] in ("】", "]", ")", "》", " ")
+        shared = ctx.hits.near("reproduce", hit, 20, 30) or ctx.hits.near("no_spread", hit, 20, 30)
+        if label or shared or ctx.media & {"image", "document"}:
+            out.append(
+                make_finding(
+                    ctx,
+                    "R06",
+                    [hit],
+                    evidence=mask(hit.term),
+                    detector="internal_documents",
+                    score=0.8,
+                    reasons=[f"传播未公开的{hit.term}"],
+                )
+            )
     for hit in ctx.hits.get("internal_mark"):
         out.append(
             make_finding(
@@ -98,6 +116,12 @@ def detect_outside_posting(ctx: Context) -> list[Candidate]:
         if ctx.channel is Channel.PUBLISH:
             matters = [m for m in matters if m.term in _PUBLISH_INTERNAL]
         if not matters:
+            continue
+        # a specific matter: dated (今天, 下周, 上个月) or decided at a meeting
+        lo, hi = unit.start - 20, unit.end + 60
+        if not any(ctx.hits.within(c, lo, hi) for c in ("time_ref", "future", "past")) and not any(
+            m.term in _MEETING for m in matters
+        ):
             continue
         if ctx.hits.near("public_event", unit, 15, 40) or ctx.hits.near("published", unit, 30, 60):
             continue

@@ -20,6 +20,9 @@ _MOVE = re.compile(
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff]{0,2}$")
 _ACCOMPANY = ("陪同", "跟拍", "随行", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
 WINDOW_BEFORE, WINDOW_AFTER = 30, 45
+# Titles that also name non-leaders (a hotel's 部长, "向领导反映"): they need an itinerary
+# with a coming time, not just a movement.
+_WEAK_TITLES = {"领导", "部长", "副部长", "主席", "首长", "一把手", "主要领导", "大领导", "上级领导", "分管领导"}
 
 
 def _leaders(ctx: Context) -> list[Hit]:
@@ -44,6 +47,10 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
         moves = bool(_MOVE.search(ctx.text[lo:hi]))
         accompany = [h for h in near["itinerary"] if h.term in _ACCOMPANY]
         reason = None
+        if (leader.term in _WEAK_TITLES or leader.weak) and not (
+            (near["itinerary"] or near["clock"]) and near["future"]
+        ):
+            continue
         if accompany and (
             ctx.has_visual
             or ctx.hits.within("image_cue", lo, hi)
