@@ -58,8 +58,10 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
             or near["future"]
         ):
             reason = f"随行领导的图像/视频或安排（{accompany[0].term}）"
-        elif near["itinerary"] and (moves or near["future"]) and not (near["past"] and not near["future"]):
-            reason = f"领导行程安排（{near['itinerary'][0].term}）"
+        elif (plan := [h for h in near["itinerary"] if h.term not in _ACCOMPANY]) and (
+            moves or near["future"]
+        ) and not (near["past"] and not near["future"]):
+            reason = f"领导行程安排（{plan[0].term}）"
         elif near["future"] and moves and not _past_nearer(near["past"], near["future"], leader):
             reason = f"领导未来的时间和去向（{near['future'][0].term}）"
         elif near["clock"] and moves and not near["past"]:
