@@ -14,7 +14,6 @@ from importlib import resources
 
 import yaml
 
-
 BLOCKER = "_blocker"
 
 

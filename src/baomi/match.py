@@ -164,8 +164,9 @@ def _drop_blocked(hits: Hits, blockers: list[Hit]) -> None:
     spans = [(b.start, b.end) for b in blockers]
     for category, items in hits.by_category.items():
         hits.by_category[category] = [
-            h for h in items if not any(s <= h.start and h.end <= e and (e - s) > (h.end - h.start)
-                                        for s, e in spans)
+            h
+            for h in items
+            if not any(s <= h.start and h.end <= e and (e - s) > (h.end - h.start) for s, e in spans)
         ]
 
 

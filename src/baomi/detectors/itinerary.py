@@ -22,7 +22,18 @@ _ACCOMPANY = ("陪同", "跟拍", "随行", "陪局长", "陪书记", "陪领导
 WINDOW_BEFORE, WINDOW_AFTER = 30, 45
 # Titles that also name non-leaders (a hotel's 部长, "向领导反映"): they need an itinerary
 # with a coming time, not just a movement.
-_WEAK_TITLES = {"领导", "部长", "副部长", "主席", "首长", "一把手", "主要领导", "大领导", "上级领导", "分管领导"}
+_WEAK_TITLES = {
+    "领导",
+    "部长",
+    "副部长",
+    "主席",
+    "首长",
+    "一把手",
+    "主要领导",
+    "大领导",
+    "上级领导",
+    "分管领导",
+}
 
 
 def _leaders(ctx: Context) -> list[Hit]:
@@ -55,12 +66,14 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
             ctx.has_visual
             or ctx.hits.within("image_cue", lo, hi)
             or ctx.hits.within("av_cue", lo, hi)
-            or near["future"]
+            or (near["future"] and not near["past"])
         ):
             reason = f"随行领导的图像/视频或安排（{accompany[0].term}）"
-        elif (plan := [h for h in near["itinerary"] if h.term not in _ACCOMPANY]) and (
-            moves or near["future"]
-        ) and not (near["past"] and not near["future"]):
+        elif (
+            (plan := [h for h in near["itinerary"] if h.term not in _ACCOMPANY])
+            and (moves or near["future"])
+            and not (near["past"] and not near["future"])
+        ):
             reason = f"领导行程安排（{plan[0].term}）"
         elif near["future"] and moves and not _past_nearer(near["past"], near["future"], leader):
             reason = f"领导未来的时间和去向（{near['future'][0].term}）"
