@@ -18,7 +18,7 @@ _MOVE = re.compile(
     r"|出发|看望|慰问|汇报|下乡|走访|出席|参加|陪|住(?![院址])|接待|航班|路线"
 )
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff]{0,2}$")
-_ACCOMPANY = ("陪同", "跟拍", "随行", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
+_ACCOMPANY = ("陪同", "跟拍", "随行", "跟着", "跟随", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
 WINDOW_BEFORE, WINDOW_AFTER = 30, 45
 # Titles that also name non-leaders (a hotel's 部长, "向领导反映"): they need an itinerary
 # with a coming time, not just a movement.
