@@ -20,6 +20,7 @@ _MOVE = re.compile(
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff]{0,2}$")
 _ACCOMPANY = ("陪同", "跟拍", "随行", "跟着", "跟随", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
 WINDOW_BEFORE, WINDOW_AFTER = 30, 45
+_NOT_AFTER_SHORT = set("长里面势部限域")
 # Titles that also name non-leaders (a hotel's 部长, "向领导反映"): they need an itinerary
 # with a coming time, not just a movement.
 _WEAK_TITLES = {
@@ -41,6 +42,8 @@ def _leaders(ctx: Context) -> list[Hit]:
     for hit in ctx.hits.get("leader") + ctx.hits.get("leader_short") + ctx.hits.get("leader_name"):
         if ctx.overlaps(hit, "leader_not") or ctx.inside(hit, "leader"):
             continue
+        if hit.category == "leader_short" and ctx.text[hit.end : hit.end + 1] in _NOT_AFTER_SHORT:
+            continue  # 王局长 is found as 局长; 李局面 is no leader
         if any(t.start < hit.start < t.end for t in ctx.hits.get("title")):
             continue
         if _is_addressee(ctx, hit):
