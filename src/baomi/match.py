@@ -58,7 +58,6 @@ _COMBINED = re.compile(
 _CODE_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
 _HARM_BEFORE = re.compile(r"(?:死|伤|埋|困|冲走|中毒|感染)了?$")
 _HARM_AFTER = re.compile(r"^(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)")
-_ASCII_LETTER = re.compile(r"[a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,22 +132,28 @@ class Matcher:
                 lexicon[key] = (*lexicon.get(key, ()), Cue(category))
         automaton = ahocorasick.Automaton()
         for term, cues in lexicon.items():
-            automaton.add_word(term, (term, cues))
+            latin_edges = (term[0].isascii() and term[0].isalpha(), term[-1].isascii() and term[-1].isalpha())
+            automaton.add_word(term, (len(term), term, cues, latin_edges))
         automaton.make_automaton()
         self._automaton = automaton
 
     def scan(self, text: str) -> Hits:
         """Every cue and pattern in `text` (already normalised), in two passes total."""
         hits = Hits()
+        by_category = hits.by_category
         n = len(text)
-        for end_index, (term, cues) in self._automaton.iter(text):
-            start = end_index - len(term) + 1
-            if (_ASCII_LETTER.match(term[0]) and start > 0 and "a" <= text[start - 1] <= "z") or (
-                _ASCII_LETTER.match(term[-1]) and end_index + 1 < n and "a" <= text[end_index + 1] <= "z"
+        for end_index, (length, term, cues, (latin_head, latin_tail)) in self._automaton.iter(text):
+            start = end_index - length + 1
+            if (latin_head and start > 0 and "a" <= text[start - 1] <= "z") or (
+                latin_tail and end_index + 1 < n and "a" <= text[end_index + 1] <= "z"
             ):
                 continue  # a Latin cue inside a longer word (jm in jmeter)
             for cue in cues:
-                hits.add(Hit(cue.category, start, end_index + 1, term, cue.weak))
+                hit = Hit(cue.category, start, end_index + 1, term, cue.weak)
+                if cue.category in by_category:
+                    by_category[cue.category].append(hit)
+                else:
+                    by_category[cue.category] = [hit]
         for m in _COMBINED.finditer(text):
             kind, start, end = m.lastgroup, m.start(), m.end()
             if kind == "doc_number":
