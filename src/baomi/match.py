@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from baomi.lexicon import BLOCKER, Cue, load_lexicon
+from baomi.text.normalise import normalise
 
 _CN_NUM = "一二三四五六七八九十两零〇百"
 # Structural patterns, one alternation; group names are hit categories.
@@ -39,8 +40,8 @@ PATTERNS: dict[str, str] = {
         r"(?:\d{1,2}|十[一二]?|[两二三四五六七八九]|一(?=点[半钟]))\s?[点时]"
         rf"(?:\d{{1,2}}分?|半|整|[{_CN_NUM}]{{1,3}}分)?|(?<!\d)\d{{1,2}}:\d{{2}}(?!\d)"
     ),
-    # a head count (死了好几个, 3人遇难): kept as a casualty only next to harm (see `_casualties`)
-    "count": rf"(?:好几|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个人|个|人|名)",
+    # a head count (死了好几个, 3人遇难): kept as a casualty only next to harm (see `scan`)
+    "count": r"(?:好几|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个人|个|人|名)",
     "date": rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]",
     "age": r"(?<!\d)\d{1,3}岁",
     "address": (
@@ -128,7 +129,7 @@ class Matcher:
         lexicon: dict[str, tuple[Cue, ...]] = dict(load_lexicon())
         for category, terms in (extra_terms or {}).items():
             for term in terms:
-                key = term.lower()
+                key = normalise(term).text  # the organisation writes terms as people do
                 lexicon[key] = (*lexicon.get(key, ()), Cue(category))
         automaton = ahocorasick.Automaton()
         for term, cues in lexicon.items():

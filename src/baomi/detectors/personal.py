@@ -95,9 +95,7 @@ def detect_personal(ctx: Context) -> list[Candidate]:
             continue
         contact = attrs & {"mobile", "id_number"}
         # a named person tested positive: the epidemic-era leak, whoever tells it
-        epidemic = names and any(
-            h.term in _EPIDEMIC for h in [hit, *ctx.hits.near("diagnosis", hit, 30, 30)]
-        )
+        epidemic = names and any(h.term in _EPIDEMIC for h in [hit, *ctx.hits.near("diagnosis", hit, 30, 30)])
         if epidemic:
             duty = True
         if not ((sensitive and duty) or (contact and len(attrs) >= 2) or (duty and attrs)):
