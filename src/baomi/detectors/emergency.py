@@ -9,6 +9,7 @@ a document marked internal). F01 needs an emergency told on hearsay (听说, 据
 from __future__ import annotations
 
 from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.match import Hit
 
 # Emergency words that alone are everyday (a fender-bender, a rescue drill).
 _MILD = {
@@ -62,8 +63,11 @@ _STRONG_HEARSAY = {
 }
 
 
-def _emergencies(ctx: Context):
-    return ctx.hits.get("emergency") + ctx.hits.get("casualty")
+def _emergencies(ctx: Context, lo: int | None = None, hi: int | None = None) -> list[Hit]:
+    """Emergency words and head counts, all or those starting in [lo, hi)."""
+    if lo is None:
+        return ctx.hits.get("emergency") + ctx.hits.get("casualty")
+    return ctx.hits.within("emergency", lo, hi) + ctx.hits.within("casualty", lo, hi)
 
 
 @detector("unpublished_emergency", ("R08",), ("not_public", "internal_mark", "no_spread"))
@@ -92,10 +96,10 @@ def detect_unpublished(ctx: Context) -> list[Candidate]:
 def detect_hearsay(ctx: Context) -> list[Candidate]:
     for say in ctx.hits.get("hearsay"):
         if say.term in _PUSH:
-            events = [e for e in _emergencies(ctx) if abs(e.start - say.start) <= 80]
+            events = _emergencies(ctx, say.start - 80, say.start + 81)
         else:  # a source cue: the story follows it, in the same sentence
             hi = min(ctx.sentence(say)[1], say.end + 50)
-            events = [e for e in _emergencies(ctx) if say.start - 10 <= e.start < hi]
+            events = _emergencies(ctx, say.start - 10, hi)
         if not events:
             continue
         weighty = (
