@@ -1,13 +1,13 @@
 """Errors baomi raises. Messages are in Chinese and never carry the reviewed text.
 
-    BaomiError                      base; `exit_code` for the CLI
-    ├── InputError                  bad input from a caller (exit 2)
-    │   ├── UnknownChannelError     channel name not in rules.md
-    │   ├── EmptyMessageError       nothing to review
-    │   └── CorpusLineError         one malformed line of a JSONL corpus
-    ├── PolicyError                 a policy file that does not validate (exit 3)
-    └── ExtractionError             an attachment that cannot be inspected (exit 4);
-                                    the engine turns it into a finding, never a pass
+BaomiError                      base; `exit_code` for the CLI
+├── InputError                  bad input from a caller (exit 2)
+│   ├── UnknownChannelError     channel name not in rules.md
+│   ├── EmptyMessageError       nothing to review
+│   └── CorpusLineError         one malformed line of a JSONL corpus
+├── PolicyError                 a policy file that does not validate (exit 3)
+└── ExtractionError             an attachment that cannot be inspected (exit 4);
+                                the engine turns it into a finding, never a pass
 """
 
 from __future__ import annotations

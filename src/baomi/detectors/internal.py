@@ -1,0 +1,139 @@
+"""R06 (unpublished internal documents) and R10 (internal work information posted outside).
+
+R06 rests on what the sender's unit marks as internal (内部资料, 内部★, 此件不公开, 不予公开,
+内部掌握), on leaders' written instructions (领导批示) and on screenshots of work-group
+arrangements. R10 is about the channel: internal work information (a meeting's decision,
+personnel matters, enforcement plans, quotas) going to an outside group, 朋友圈 or a
+publication without secrecy review.
+"""
+
+from __future__ import annotations
+
+import re
+
+from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.model import Channel
+
+_INSTRUCTION_QUOTE = re.compile(r"批示[:,]?[“\"]|【领导批示】|领导批示[:：]|批示说")
+_MEETING = ("开会", "会上", "开了会", "党组会", "常委会", "院务会", "局务会", "办公会", "定了", "议定", "通报")
+# Internal-only matters that a publication must never carry without review.
+_PUBLISH_INTERNAL = (
+    "党组会",
+    "研究干部",
+    "干部事项",
+    "约谈",
+    "考勤",
+    "议定",
+    "人事",
+    "任命",
+    "处分",
+    "机构调整",
+    "干部交流",
+)
+
+
+@detector("internal_documents", ("R06",), ("internal_mark", "internal_doc", "leader_instruction", "screenshot"))
+def detect_internal(ctx: Context) -> list[Candidate]:
+    out = []
+    for hit in ctx.hits.get("internal_doc"):
+        label = ctx.text[max(0, hit.start - 1) : hit.start] in ("【", "[", "(", "《") and ctx.text[
+            hit.end : hit.end + 1
+        ] in ("】", "]", ")", "》", " ")
+        shared = ctx.hits.near("reproduce", hit, 20, 30) or ctx.hits.near("no_spread", hit, 20, 30)
+        if label or shared or ctx.media & {"image", "document"}:
+            out.append(
+                make_finding(
+                    ctx,
+                    "R06",
+                    [hit],
+                    evidence=mask(hit.term),
+                    detector="internal_documents",
+                    score=0.8,
+                    reasons=[f"传播未公开的{hit.term}"],
+                )
+            )
+    for hit in ctx.hits.get("internal_mark"):
+        out.append(
+            make_finding(
+                ctx,
+                "R06",
+                [hit],
+                evidence=mask(hit.term),
+                detector="internal_documents",
+                score=0.9,
+                reasons=[f"未公开内部文件标注「{hit.term}」"],
+            )
+        )
+    for hit in ctx.hits.get("leader_instruction"):
+        around = ctx.text[max(0, hit.start - 12) : hit.end + 4]
+        if _INSTRUCTION_QUOTE.search(around) and "精神" not in ctx.text[hit.end : hit.end + 4]:
+            out.append(
+                make_finding(
+                    ctx,
+                    "R06",
+                    [hit],
+                    evidence=mask("领导批示"),
+                    detector="internal_documents",
+                    score=0.85,
+                    reasons=["传播领导批示原文"],
+                )
+            )
+    for hit in ctx.hits.get("screenshot"):
+        ref = ctx.hits.near("work_group_ref", hit, 25, 15)
+        if ref:
+            out.append(
+                make_finding(
+                    ctx,
+                    "R06",
+                    [hit, ref[0]],
+                    evidence=mask(f"{ref[0].term}截图"),
+                    detector="internal_documents",
+                    score=0.8,
+                    reasons=[f"工作群部署安排的截图（{ref[0].term}）"],
+                )
+            )
+    return out[:1]
+
+
+@detector("outside_posting", ("R10",), ("unit_ref", "review_flag"))
+def detect_outside_posting(ctx: Context) -> list[Candidate]:
+    if ctx.channel not in (Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH):
+        return []
+    for hit in ctx.hits.get("review_flag"):
+        return [
+            make_finding(
+                ctx,
+                "R10",
+                [hit],
+                evidence=mask(hit.term),
+                detector="outside_posting",
+                score=0.9,
+                reasons=["注明未经保密审查的机关内部事项"],
+            )
+        ]
+    for unit in ctx.hits.get("unit_ref"):
+        matters = ctx.hits.near("internal_matter", unit, 15, 40)
+        if ctx.channel is Channel.PUBLISH:
+            matters = [m for m in matters if m.term in _PUBLISH_INTERNAL]
+        if not matters:
+            continue
+        # a specific matter: dated (今天, 下周, 上个月) or decided at a meeting
+        lo, hi = unit.start - 20, unit.end + 60
+        if not any(ctx.hits.within(c, lo, hi) for c in ("time_ref", "future", "past")) and not any(
+            m.term in _MEETING for m in matters
+        ):
+            continue
+        if ctx.hits.near("public_event", unit, 15, 40) or ctx.hits.near("published", unit, 30, 60):
+            continue
+        return [
+            make_finding(
+                ctx,
+                "R10",
+                [unit, matters[0]],
+                evidence=mask(f"{unit.term}{matters[0].term}"),
+                detector="outside_posting",
+                score=0.75,
+                reasons=[f"向机关外发布内部工作信息（{unit.term}…{matters[0].term}）"],
+            )
+        ]
+    return []

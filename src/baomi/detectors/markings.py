@@ -1,0 +1,213 @@
+"""R01 (classified documents) and R03 (titles and document numbers of classified documents).
+
+A classified document announces itself: a level word (绝密/机密/秘密) with ★ and a period
+(GB/T 9704), often a 6-digit 份号, then the issuing organ, the 文号 and a 关于…的通知 title.
+Reproducing it (photo, typing, excerpt) is R01; naming its title or 文号 next to a
+classification is R03.
+"""
+
+from __future__ import annotations
+
+import re
+
+from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.match import Hit
+
+# How far (chars) a title/文号 may stand from the classification it is tied to.
+TIE_BEFORE, TIE_AFTER = 30, 60
+# A reproduced document header: the marking comes first, 文号 and title follow.
+HEADER_SPAN = 200
+# Bound the work a hostile text can cause: anchors looked at per category.
+MAX_ANCHORS = 200
+_NEGATED = re.compile(r"(?:不要|别|不能|不得|严禁|禁止|不可|勿)[^,。!?]{0,6}$")
+_BRACKET_LABEL = re.compile(r"^[(【\[]?(?:绝密|机密|秘密)(?:级|件)?[)】\]]")
+_FILE_EXT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|pptx?|jpe?g|png|zip|rar|txt)\b")
+_AV_EXT = re.compile(r"\.(?:mp4|m4a|mp3|amr|wav|mov|avi|silk|aac)\b")
+
+
+def _inside_title(ctx: Context, hit: Hit) -> bool:
+    return any(t.start < hit.start and hit.end < t.end for t in ctx.hits.get("title"))
+
+
+def marking_levels(ctx: Context) -> list[Hit]:
+    """Level words that can be part of a marking: not inside a 《book title》 and not part
+    of an everyday phrase (商业机密, 小秘密)."""
+    return [
+        h
+        for h in ctx.hits.get("level")
+        if not ctx.overlaps(h, "everyday_secret")
+        and not ctx.overlaps(h, "generic_secret")
+        and not _inside_title(ctx, h)
+    ]
+
+
+def star_markings(ctx: Context) -> list[tuple[Hit, Hit]]:
+    """(level, star) pairs: 机密★10年, 机密级★, jm★5年 (the level right before the star)."""
+    pairs = []
+    for star in ctx.hits.get("star")[:MAX_ANCHORS]:
+        for level in ctx.hits.within("level", star.start - 8, star.start):
+            gap = ctx.text[level.end : star.start]
+            if level.end <= star.start and gap in ("", "级", " "):
+                pairs.append((level, star))
+    return pairs
+
+
+def _star_has_period(star: Hit) -> bool:
+    return len(star.term) > 1
+
+
+def _is_bracket_label(ctx: Context, level: Hit) -> bool:
+    return bool(_BRACKET_LABEL.match(ctx.text[max(0, level.start - 1) : level.end + 3]))
+
+
+def _reproduction_cues(ctx: Context, hit: Hit) -> list[Hit]:
+    """Photo/typing/copy cues near `hit` that are not negated (不要…发原文)."""
+    out = []
+    lo, hi = ctx.sentence(hit)
+    for cat, before, after in (("reproduce", 40, 60), ("image_cue", 40, 60)):
+        for cue in ctx.hits.within(cat, max(lo, hit.start - before), min(hi, hit.end + after)):
+            if not _NEGATED.search(ctx.text[max(0, cue.start - 10) : cue.start]):
+                out.append(cue)
+    return out
+
+
+def _document_anchors(ctx: Context) -> list[Hit]:
+    anchors = ctx.hits.get("doc_number") + ctx.hits.get("guanyu_title")
+    anchors += [t for t in ctx.hits.get("title") if not _level_inside(ctx, t)]
+    return anchors
+
+
+def _level_inside(ctx: Context, title: Hit) -> bool:
+    return any(title.start < h.start and h.end < title.end for h in ctx.hits.get("level"))
+
+
+def _is_title_citation(ctx: Context, level: Hit) -> bool:
+    """《title》(秘密★1年): the marking quoted after a title, i.e. a citation, not a copy."""
+    return ctx.text[max(0, level.start - 2) : level.start] in ("》(", "》【", "》[")
+
+
+@detector("markings", ("R01", "R03"), ("star", "level_doc", "level", "copy_number"))
+def detect_markings(ctx: Context) -> list[Candidate]:
+    out: list[Candidate] = []
+    classified: list[Hit] = []  # hits that make a nearby title/文号 an R03
+    levels = marking_levels(ctx)
+    level_set = set(levels)
+    full_markings = star_markings(ctx)
+
+    # 1. Full markings: level + ★ (+ period)
+    for level, star in full_markings:
+        if level not in level_set and not level.weak:
+            continue
+        if level.weak and not _star_has_period(star):
+            continue  # a disguised level word needs the period to be a marking
+        classified.append(level)
+        if _is_title_citation(ctx, level) and not _reproduction_cues(ctx, level):
+            continue  # R03 only, handled below
+        reasons = [f"密级标志「{level.term}★」" + ("及保密期限" if _star_has_period(star) else "")]
+        score = 0.95 if _star_has_period(star) else 0.85
+        if ctx.hits.near("copy_number", level, 60, 60):
+            reasons.append("附近有份号")
+            score += 0.05
+        out.append(
+            make_finding(
+                ctx,
+                "R01",
+                [level, star],
+                evidence=mask(f"{level.term}★"),
+                detector="markings",
+                score=score,
+                reasons=reasons,
+            )
+        )
+
+    # 2. Classified-document words (机密文件, 秘密级, 密件) and bracket labels (【机密】, （秘密）)
+    for hit in (ctx.hits.get("level_doc") + levels)[:MAX_ANCHORS]:
+        if hit.category == "level" and not _is_bracket_label(ctx, hit):
+            continue
+        if ctx.overlaps(hit, "everyday_secret") or _inside_title(ctx, hit):
+            continue
+        if hit.category == "level_doc" and hit.term == "密件" and ctx.inside(hit, "level_doc"):
+            continue
+        classified.append(hit)
+        if any(abs(hit.start - lv.start) < 8 for lv, _ in full_markings):
+            continue  # already reported as a full marking
+        window = ctx.text[hit.start : hit.end + 40]
+        sent_as_file = bool(_FILE_EXT.search(window)) and not _AV_EXT.search(window)
+        cues = _reproduction_cues(ctx, hit)
+        if not (cues or sent_as_file or (ctx.has_visual and hit.category == "level_doc")):
+            continue
+        reason = "以文件形式发送" if sent_as_file else "拍照/录入/摘抄"
+        out.append(
+            make_finding(
+                ctx,
+                "R01",
+                [hit, *cues[:1]],
+                evidence=mask(hit.term),
+                detector="markings",
+                score=0.8,
+                reasons=[f"涉密文件「{hit.term}」被{reason}"],
+            )
+        )
+        if sent_as_file and hit.category == "level" and hit.start >= 4:
+            # 督查情况报告（秘密）.pdf: the file name before the label is the title
+            out.append(
+                make_finding(
+                    ctx,
+                    "R03",
+                    [hit],
+                    evidence=mask(f"文件名:{hit.term}"),
+                    detector="markings",
+                    score=0.85,
+                    reasons=["文件名即涉密文件标题，并标注密级"],
+                )
+            )
+
+    # 3. R03: a title or 文号 tied to a classification, or readable in a copied header
+    r01_levels = [c.anchor for c in out if c.rule == "R01"]
+    classified = classified[:MAX_ANCHORS]
+    for anchor in _document_anchors(ctx)[:MAX_ANCHORS]:
+        tie = next(
+            (
+                c
+                for c in classified
+                if anchor.start - TIE_BEFORE - (c.end - c.start) <= c.start
+                and c.start <= anchor.end + TIE_AFTER
+                and _same_stretch(ctx, c, anchor)
+            ),
+            None,
+        )
+        header = next((lv for lv in r01_levels if 0 <= anchor.start - lv.start <= HEADER_SPAN), None)
+        if not (tie or header):
+            continue
+        kind = {"doc_number": "文号", "title": "标题", "guanyu_title": "标题"}[anchor.category]
+        tied = tie or header
+        evidence = mask(f"{kind}:{tied.term}")
+        out.append(
+            make_finding(
+                ctx,
+                "R03",
+                [anchor, tied],
+                evidence=evidence,
+                detector="markings",
+                score=0.9,
+                reasons=[f"涉密文件的{kind}与密级「{tied.term}」同时出现"],
+            )
+        )
+    return _dedupe(out)
+
+
+def _same_stretch(ctx: Context, a: Hit, b: Hit) -> bool:
+    """No sentence end between the two hits (a list in brackets may run long)."""
+    lo, hi = sorted((a.start, b.start))
+    return not any(lo < br <= hi for br in ctx.sentence_breaks)
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for c in cands:
+        key = (c.rule, c.anchor.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

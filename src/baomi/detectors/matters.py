@@ -1,0 +1,69 @@
+"""R04: talking about classified matters (涉密事项, 涉密项目, what a 密件 says, what a
+保密会议 was about), including code names from the organisation's dictionary."""
+
+from __future__ import annotations
+
+from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+
+# Words that name a specific classified matter; generic ones (国家秘密, 涉密信息, 密件)
+# count only when the message goes on to tell what it is about.
+_GENERIC = {"国家秘密", "涉密信息", "涉密内容", "密件", "涉密的事", "涉密议题", "涉密工作内容"}
+
+
+@detector("classified_matters", ("R04",), ("secret_matter", "secret_meeting", "level_doc", "codename"))
+def detect_matters(ctx: Context) -> list[Candidate]:
+    out = []
+    for hit in ctx.hits.get("codename"):
+        out.append(
+            make_finding(
+                ctx,
+                "R04",
+                [hit],
+                evidence=mask("代号"),
+                detector="classified_matters",
+                score=0.9,
+                reasons=["出现本单位登记的涉密项目代号"],
+            )
+        )
+    for hit in ctx.hits.get("secret_matter"):
+        if ctx.overlaps(hit, "generic_secret") or ctx.inside(hit, "level_doc"):
+            continue
+        if ctx.in_sentence(hit, "generic_secret") and not ctx.hits.near("content_talk", hit, 10, 40):
+            continue
+        talk = ctx.hits.near("content_talk", hit, 20, 60)
+        if hit.term not in _GENERIC:
+            talk += ctx.hits.near("content_talk_weak", hit, 5, 40)
+        if hit.term in _GENERIC and not talk:
+            continue
+        reasons = [f"谈论涉密事项「{hit.term}」" + ("及其内容" if talk else "")]
+        out.append(
+            make_finding(
+                ctx,
+                "R04",
+                [hit, *talk[:1]],
+                evidence=mask(hit.term),
+                detector="classified_matters",
+                score=0.85 if talk else 0.75,
+                reasons=reasons,
+            )
+        )
+    # what a classified meeting or document was about
+    for cat in ("secret_meeting", "level_doc"):
+        for hit in ctx.hits.get(cat):
+            if ctx.overlaps(hit, "generic_secret") or ctx.overlaps(hit, "everyday_secret"):
+                continue
+            talk = [t for t in ctx.hits.near("content_talk", hit, 5, 50) if t.start >= hit.start]
+            if not talk:
+                continue
+            out.append(
+                make_finding(
+                    ctx,
+                    "R04",
+                    [hit, talk[0]],
+                    evidence=mask(hit.term),
+                    detector="classified_matters",
+                    score=0.75,
+                    reasons=[f"透露「{hit.term}」的内容（{talk[0].term}）"],
+                )
+            )
+    return out[:1]

@@ -1,0 +1,226 @@
+"""Wires the stages: extract → normalise → match → detect → filter → derive → decide.
+
+No I/O of its own beyond what the extractors do with attachments. `Reviewer.trace`
+keeps every stage for `baomi explain`; `Reviewer.review` returns only the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from baomi import detectors as _detectors  # noqa: F401  (registers the detectors)
+from baomi.catalog import tip
+from baomi.detectors.base import REGISTRY, Candidate, Context
+from baomi.errors import EmptyMessageError
+from baomi.filters import apply_filters
+from baomi.match import Hits, Matcher, default_matcher
+from baomi.model import (
+    RULE_IDS,
+    UNINSPECTED_RULE,
+    Attachment,
+    Channel,
+    Decision,
+    Finding,
+    Message,
+    Reason,
+    Segment,
+    Span,
+    Verdict,
+)
+from baomi.policy import Policy, load_policy
+from baomi.text.normalise import NormalisedText, normalise
+
+_RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
+_DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
+_TAG_MEDIA = {
+    "图片": "image",
+    "照片": "image",
+    "动画表情": "image",
+    "视频": "video",
+    "语音": "audio",
+    "音频": "audio",
+    "文件": "document",
+}
+
+
+@dataclass
+class SegmentTrace:
+    """What each stage made of one segment (for explain)."""
+
+    segment: Segment
+    norm: NormalisedText
+    hits: Hits
+    candidates: list[Candidate] = field(default_factory=list)
+    removed: list[tuple[Candidate, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Trace:
+    message: Message
+    segments: list[SegmentTrace]
+    findings: list[Finding]
+    cells: list[tuple[str, Decision]]
+    verdict: Verdict
+
+
+class Reviewer:
+    """Reviews messages against one policy. Build once, reuse: compiled matchers and the
+    policy are loaded lazily on first use and cached."""
+
+    def __init__(self, policy: Policy | str | Path | None = None, *, ocr=None, limits=None) -> None:
+        self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
+        self._ocr = ocr
+        self._limits = limits
+        self._matcher: Matcher | None = None
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            d = self.policy.dictionaries
+            extra = {
+                "codename": d.codenames,
+                "leader_name": d.leaders,
+                "allow_phrase": d.allow_phrases,
+                "registered_doc": [*d.classified_titles, *d.classified_numbers],
+            }
+            self._matcher = Matcher(extra) if any(extra.values()) else default_matcher()
+        return self._matcher
+
+    def review(
+        self,
+        message: Message | str,
+        channel: Channel | str | None = None,
+        *,
+        attachments: Iterable[str | Path | Attachment] = (),
+        id: str | None = None,
+    ) -> Verdict:
+        """Review one message; `message` may be a `Message` or its text with `channel`."""
+        return self.trace(message, channel, attachments=attachments, id=id).verdict
+
+    def trace(
+        self,
+        message: Message | str,
+        channel: Channel | str | None = None,
+        *,
+        attachments: Iterable[str | Path | Attachment] = (),
+        id: str | None = None,
+    ) -> Trace:
+        msg = (
+            message
+            if isinstance(message, Message)
+            else build_message(message, channel or Channel.DIRECT, attachments, id)
+        )
+        segments, media, findings = self._segments(msg)
+        traces = []
+        for seg in segments:
+            st = self._review_segment(seg, msg.channel, media)
+            traces.append(st)
+            findings.extend(c.finding for c in st.candidates)
+        findings = [f for f in findings if f.score >= self.policy.min_score]
+        if any(f.rule in _DERIVING for f in findings):
+            # R10's own detector covers internal work information that no other rule names
+            findings = [f for f in findings if f.detector != "outside_posting"]
+        findings.extend(derive_outside_posting(findings, msg.channel))
+        findings.sort(key=lambda f: (_RULE_ORDER[f.rule], f.span.source, f.span.start))
+        cells = [(r, self.policy.decide(r, msg.channel)) for r in dict.fromkeys(f.rule for f in findings)]
+        decision = Decision.strongest([d for _, d in cells])
+        rules = tuple(r for r, _ in cells)
+        verdict = Verdict(decision, rules, tuple(findings), tip(decision, rules), msg.id)
+        return Trace(msg, traces, findings, cells, verdict)
+
+    def _segments(self, msg: Message) -> tuple[list[Segment], frozenset[str], list[Finding]]:
+        segments = [Segment(msg.text, "text")] if msg.text else []
+        media: set[str] = set()
+        problems: list[Finding] = []
+        if msg.attachments:
+            from baomi.extract import extract
+
+            for i, att in enumerate(msg.attachments, start=1):
+                kwargs = {"ocr": self._ocr}
+                if self._limits is not None:
+                    kwargs["limits"] = self._limits
+                got = extract(att, i, **kwargs)
+                segments.extend(got.segments)
+                media |= got.cues
+                for err in got.problems:
+                    problems.append(
+                        Finding(
+                            rule=UNINSPECTED_RULE,
+                            span=Span(0, 0, f"att{i}"),
+                            evidence=f"无法检查的附件：{err.reason}",
+                            detector="extract",
+                            score=1.0,
+                            reasons=(Reason("extract", str(err)),),
+                        )
+                    )
+        return segments, frozenset(media), problems
+
+    def _review_segment(self, seg: Segment, channel: Channel, media: frozenset[str]) -> SegmentTrace:
+        norm = normalise(seg.text)
+        hits = self.matcher.scan(norm.text)
+        st = SegmentTrace(seg, norm, hits)
+        if not hits:
+            return st
+        seg_media = set(media)
+        if seg.media != "text":
+            seg_media.add(seg.media)
+        for tag in hits.get("media_tag"):
+            kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
+            if kind:
+                seg_media.add(kind)
+        ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media))
+        cands: list[Candidate] = []
+        for spec in REGISTRY:
+            if hits.has(*spec.triggers):
+                cands.extend(spec.fn(ctx))
+        st.candidates, st.removed = apply_filters(cands, ctx)
+        return st
+
+
+def derive_outside_posting(findings: list[Finding], channel: Channel) -> list[Finding]:
+    """R10 for any R01–R09/P01 finding in an outside group or 朋友圈 (rules.md)."""
+    if not channel.is_outside or any(f.rule == "R10" for f in findings):
+        return []
+    source = next((f for f in findings if f.rule in _DERIVING), None)
+    if source is None:
+        return []
+    return [
+        Finding(
+            rule="R10",
+            span=source.span,
+            evidence=source.evidence,
+            detector="derive",
+            score=source.score,
+            reasons=(
+                Reason("derive", f"{source.rule} 的内容发往机关以外的群或朋友圈，属于对外发布内部事项"),
+            ),
+        )
+    ]
+
+
+def build_message(
+    text: str,
+    channel: Channel | str,
+    attachments: Iterable[str | Path | Attachment] = (),
+    id: str | None = None,
+) -> Message:
+    """Validate caller input into a `Message` (errors name the problem, in Chinese)."""
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    atts = tuple(a if isinstance(a, Attachment) else Attachment(Path(a)) for a in attachments)
+    if not text.strip() and not atts:
+        raise EmptyMessageError()
+    return Message(text, Channel.parse(channel), atts, id)
+
+
+_DEFAULT_REVIEWER: Reviewer | None = None
+
+
+def review(text: str, channel: Channel | str = Channel.DIRECT, **kwargs) -> Verdict:
+    """Review one message with the default policy: `review("…", channel="work_group")`."""
+    global _DEFAULT_REVIEWER
+    if _DEFAULT_REVIEWER is None:
+        _DEFAULT_REVIEWER = Reviewer()
+    return _DEFAULT_REVIEWER.review(text, channel, **kwargs)

@@ -1,0 +1,1 @@
+"""Corpus reading and scoring (rules.md's evaluation format)."""

@@ -1,0 +1,111 @@
+"""The cue lexicon: data/lexicon.yaml plus generated pinyin/homophone variants.
+
+Variants are generated once with pypinyin for the few marking words people disguise
+(机密 → jimi, jm, 鸡密, ji密 …), both on their own and inside the compound cues that
+contain them (保密室 → 保蜜室, bao密室). Variant cues are flagged weak.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+BLOCKER = "_blocker"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One literal cue: its category, whether it is a disguised variant, and its source word."""
+
+    category: str
+    weak: bool = False
+    base: str = ""
+
+
+def _strip_tone(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ü", "v")
+
+
+def _is_common_han(ch: str) -> bool:
+    """GB2312 level-1 characters: the 3,755 most common Han characters."""
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xB0A1 <= (b[0] << 8 | b[1]) <= 0xD7F9
+
+
+@cache
+def _chars_by_pinyin() -> dict[str, tuple[str, ...]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table: dict[str, list[str]] = {}
+    for cp, readings in pinyin_dict.items():
+        ch = chr(cp)
+        if not _is_common_han(ch):
+            continue
+        primary = _strip_tone(readings.split(",")[0])
+        table.setdefault(primary, []).append(ch)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _pinyin(word: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(word, style=Style.NORMAL)
+
+
+def word_variants(word: str, positions: list[int], initials: bool = False) -> set[str]:
+    """Disguised spellings of `word`: full pinyin, initials (if asked), one syllable in
+    pinyin, and one character swapped for a common homophone at the allowed positions."""
+    syllables = _pinyin(word)
+    out = {"".join(syllables)}
+    if initials:
+        out.add("".join(s[0] for s in syllables))
+    for i, syl in enumerate(syllables):
+        out.add(word[:i] + syl + word[i + 1 :])
+    by_pinyin = _chars_by_pinyin()
+    for i in positions:
+        for ch in by_pinyin.get(syllables[i], ()):
+            if ch != word[i]:
+                out.add(word[:i] + ch + word[i + 1 :])
+    out.discard(word)
+    return out
+
+
+@cache
+def load_lexicon() -> dict[str, tuple[Cue, ...]]:
+    """term → cues (a term may belong to several categories)."""
+    raw = yaml.safe_load(resources.files("baomi.data").joinpath("lexicon.yaml").read_text(encoding="utf-8"))
+    table: dict[str, list[Cue]] = {}
+
+    def add(term: str, cue: Cue) -> None:
+        term = term.lower()
+        cues = table.setdefault(term, [])
+        if cue not in cues:
+            cues.append(cue)
+
+    for category, terms in raw["categories"].items():
+        for term in terms:
+            add(str(term), Cue(category))
+    for term in raw.get("blockers", ()):
+        add(str(term), Cue(BLOCKER))
+    exact_terms = {t: [c.category for c in cues] for t, cues in table.items()}
+    for word, spec in raw["homophones"].items():
+        variants = word_variants(word, spec["swap"], spec["initials"])
+        if spec["category"]:
+            for variant in variants:
+                add(variant, Cue(spec["category"], weak=True, base=word))
+        # compounds that contain the word get the same disguises
+        for term, categories in exact_terms.items():
+            if word in term and term != word:
+                for variant in variants:
+                    for cat in categories:
+                        add(term.replace(word, variant), Cue(cat, weak=True, base=term))
+    return {t: tuple(c) for t, c in table.items()}

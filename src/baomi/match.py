@@ -1,0 +1,180 @@
+"""One matching pass: all literal cues in one Aho-Corasick automaton, all structural
+patterns (document numbers, ID numbers, periods after ★ …) in one compiled expression.
+
+The result, `Hits`, indexes every match by category so detectors can ask for cues near
+a position without scanning the text again.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from baomi.lexicon import BLOCKER, Cue, load_lexicon
+
+_CN_NUM = "一二三四五六七八九十两零〇百"
+# Structural patterns, one alternation; group names are hit categories.
+PATTERNS: dict[str, str] = {
+    # ★ and what follows it: a period in years/months, 长期, a date, or a condition
+    "star": (
+        rf"★\s?(?:\d{{1,3}}\s?(?:年|个月|月|天)|[{_CN_NUM}]{{1,3}}\s?(?:年|个月)|长期|"
+        rf"\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日)?|[^\s,.;:!?，。；]{{1,12}}?(?:后|止|前|为止|解密))?"
+    ),
+    # 代字〔年份〕序号号, brackets already unified around the year
+    "doc_number": r"[\u4e00-\u9fff]{1,10}〔(?:19|20)\d\d〕\s?\d{1,4}\s?号",
+    "title": r"《[^《》\n]{2,80}》",
+    "guanyu_title": (
+        r"关于[^,.。;:!?“”\n]{2,60}?的(?:实施意见|总体方案|工作方案|实施方案|实施办法|通知|意见|请示|"
+        r"报告|决定|方案|批复|函|通报|规定|办法|纪要|决议|通告|预案)"
+    ),
+    "copy_number": r"份号\s?[:：]?\s?\d{2,6}",
+    "id_number": r"(?<![\dA-Za-z])\d{6}[ -]?(?:18|19|20)\d{2}[ -]?\d{4}[ -]?\d{3}[\dxX](?![\dA-Za-z])",
+    "mobile": r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)",
+    "bank_card": r"(?<![\d])(?:\d{4}[ -]?){3,4}\d{1,3}(?!\d)",
+    "clock": (
+        r"(?:\d{1,2}|十[一二]?|[两二三四五六七八九]|一(?=点[半钟]))\s?[点时]"
+        rf"(?:\d{{1,2}}分?|半|整|[{_CN_NUM}]{{1,3}}分)?|(?<!\d)\d{{1,2}}:\d{{2}}(?!\d)"
+    ),
+    # people hurt or killed, with a count: 死了好几个, 3人遇难, 几十个人感染
+    "casualty": (
+        r"(?:死|伤|埋|困|冲走|中毒|感染)了?(?:好几|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个|人|名)"
+        rf"|(?:\d+|[{_CN_NUM}几]+)多?(?:个人|人|名)(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)"
+    ),
+    # a surname and a short title: 王局, 李书记
+    "leader_short": (
+        r"(?<![\u4e00-\u9fff])[王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈"
+        r"曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵"
+        r"孟龙万段雷钱汤尹黎易常武乔贺赖龚文](?:局|书记|县长|市长|区长|镇长|厅|部长)(?![长里面势部限域])"
+    ),
+    "date": rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]",
+    "age": r"(?<!\d)\d{1,3}岁",
+    "address": (
+        rf"(?:\d{{1,4}}|[{_CN_NUM}]{{1,3}})(?:栋|幢|单元|号楼|组|床)"
+        r"|住(?:在)?[\u4e00-\u9fff\d]{2,14}?(?:小区|社区|村|苑|园|街道|路|镇|乡|号|巷)"
+    ),
+    "media_tag": r"\[(?:图片|视频|语音|文件|动画表情|照片|音频)[^\]]{0,12}\]",
+}
+_COMBINED = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in PATTERNS.items()))
+_ASCII_LETTER = re.compile(r"[a-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One cue or pattern found in the normalised text at [start, end)."""
+
+    category: str
+    start: int
+    end: int
+    term: str
+    weak: bool = False
+
+
+@dataclass(slots=True)
+class Hits:
+    """All hits of one text, by category, each list sorted by start."""
+
+    by_category: dict[str, list[Hit]] = field(default_factory=dict)
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, hit: Hit) -> None:
+        self.by_category.setdefault(hit.category, []).append(hit)
+
+    def finish(self) -> Hits:
+        for hits in self.by_category.values():
+            hits.sort(key=lambda h: (h.start, -h.end))
+        self._starts = {c: [h.start for h in hs] for c, hs in self.by_category.items()}
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.by_category)
+
+    def get(self, category: str) -> list[Hit]:
+        return self.by_category.get(category, [])
+
+    def has(self, *categories: str) -> bool:
+        return any(c in self.by_category for c in categories)
+
+    def within(self, category: str, lo: int, hi: int, strong_only: bool = False) -> list[Hit]:
+        """Hits of `category` that start in [lo, hi)."""
+        hits = self.by_category.get(category)
+        if not hits:
+            return []
+        starts = self._starts[category]
+        i = bisect_left(starts, max(lo, 0))
+        out = []
+        while i < len(hits) and hits[i].start < hi:
+            if not (strong_only and hits[i].weak):
+                out.append(hits[i])
+            i += 1
+        return out
+
+    def near(self, category: str, hit: Hit, before: int, after: int) -> list[Hit]:
+        """Hits of `category` starting within `before` chars before and `after` after `hit`."""
+        return [h for h in self.within(category, hit.start - before, hit.end + after) if h != hit]
+
+    def any_near(self, categories: Iterable[str], hit: Hit, before: int, after: int) -> bool:
+        return any(self.near(c, hit, before, after) for c in categories)
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.by_category.values())
+
+
+class Matcher:
+    """The compiled automaton and patterns. Build once (see `default_matcher`), reuse."""
+
+    def __init__(self, extra_terms: dict[str, Iterable[str]] | None = None) -> None:
+        lexicon: dict[str, tuple[Cue, ...]] = dict(load_lexicon())
+        for category, terms in (extra_terms or {}).items():
+            for term in terms:
+                key = term.lower()
+                lexicon[key] = (*lexicon.get(key, ()), Cue(category))
+        automaton = ahocorasick.Automaton()
+        for term, cues in lexicon.items():
+            automaton.add_word(term, (term, cues))
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def scan(self, text: str) -> Hits:
+        """Every cue and pattern in `text` (already normalised), in two passes total."""
+        hits = Hits()
+        n = len(text)
+        for end_index, (term, cues) in self._automaton.iter(text):
+            start = end_index - len(term) + 1
+            if (_ASCII_LETTER.match(term[0]) and start > 0 and "a" <= text[start - 1] <= "z") or (
+                _ASCII_LETTER.match(term[-1]) and end_index + 1 < n and "a" <= text[end_index + 1] <= "z"
+            ):
+                continue  # a Latin cue inside a longer word (jm in jmeter)
+            for cue in cues:
+                hits.add(Hit(cue.category, start, end_index + 1, term, cue.weak))
+        for m in _COMBINED.finditer(text):
+            kind = m.lastgroup
+            hits.add(Hit(kind, m.start(), m.end(), m.group()))
+        blockers = hits.by_category.pop(BLOCKER, None)
+        if blockers:
+            _drop_blocked(hits, blockers)
+        return hits.finish()
+
+
+def _drop_blocked(hits: Hits, blockers: list[Hit]) -> None:
+    """Remove cue hits that lie inside a blocker word (定了 inside 确定了)."""
+    spans = [(b.start, b.end) for b in blockers]
+    for category, items in hits.by_category.items():
+        hits.by_category[category] = [
+            h for h in items if not any(s <= h.start and h.end <= e and (e - s) > (h.end - h.start)
+                                        for s, e in spans)
+        ]
+
+
+_DEFAULT: Matcher | None = None
+
+
+def default_matcher() -> Matcher:
+    """The matcher for the shipped lexicon, built on first use."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Matcher()
+    return _DEFAULT

@@ -1,0 +1,69 @@
+import pytest
+
+from baomi import Reviewer
+from baomi.errors import PolicyError
+from baomi.model import ALL_RULE_IDS, Channel, Decision
+from baomi.policy.load import default_policy, load_policy
+
+MATRIX = {
+    "R01": "block block block block block",
+    "R05": "review review block block review",
+    "R10": "allow allow review review review",
+    "F01": "warn warn review review review",
+}
+
+
+def test_default_matrix_matches_rules_md():
+    pol = default_policy()
+    for rule, row in MATRIX.items():
+        for channel, decision in zip(Channel, row.split(), strict=True):
+            assert pol.decide(rule, channel) is Decision(decision)
+    assert {r for r, _ in pol.cells} == set(ALL_RULE_IDS)
+
+
+def test_organisation_overrides_a_cell(tmp_path):
+    p = tmp_path / "unit.yaml"
+    p.write_text("matrix:\n  R09: {direct: block}\n", encoding="utf-8")
+    pol = load_policy(p)
+    assert pol.decide("R09", Channel.DIRECT) is Decision.BLOCK
+    assert pol.decide("R09", Channel.WORK_GROUP) is Decision.REVIEW
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        ("version: 1\nmatrix:\n  R11: {direct: block}\n", 3, "R11"),
+        ("matrix:\n  R01: {wechat: block}\n", 2, "wechat"),
+        ("matrix:\n  R01:\n    direct: blok\n", 3, "blok"),
+        ("dictionaries:\n  codenames: [a]\n  nicknames: [b]\n", 3, "nicknames"),
+    ],
+)
+def test_invalid_policy_names_the_line(tmp_path, body, line, words):
+    p = tmp_path / "bad.yaml"
+    p.write_text(body, encoding="utf-8")
+    with pytest.raises(PolicyError) as exc:
+        load_policy(p)
+    assert f"第 {line} 行" in str(exc.value) and words in str(exc.value)
+
+
+def test_broken_yaml_and_missing_file(tmp_path):
+    p = tmp_path / "x.yaml"
+    p.write_text("matrix: [unclosed\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="YAML"):
+        load_policy(p)
+    with pytest.raises(PolicyError, match="无法读取"):
+        load_policy(tmp_path / "missing.yaml")
+
+
+def test_dictionaries_extend_detection(tmp_path):
+    p = tmp_path / "unit.yaml"
+    p.write_text(
+        "dictionaries:\n  codenames: [青松工程]\n  leaders: [周振华]\n  allow_phrases: [秘密花园小区]\n",
+        encoding="utf-8",
+    )
+    unit = Reviewer(p)
+    assert "R04" in unit.review("青松工程下周进场，大家注意", "work_group").rules
+    assert "R09" in unit.review("周振华明天上午去开发区调研", "work_group").rules
+    assert unit.review("青松工程下周进场", "work_group").decision is Decision.BLOCK
+    plain = Reviewer()
+    assert "R04" not in plain.review("青松工程下周进场，大家注意", "work_group").rules
