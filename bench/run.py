@@ -293,16 +293,19 @@ def _worker_init(module: str) -> None:
     _WORK["review"] = review
 
 
-def _worker_run(bounds: tuple[int, int]) -> int:
+def _worker_run(bounds: tuple[int, int]) -> tuple[int, float]:
     review = _WORK["review"]
     flagged = 0
+    c0 = time.thread_time()
     for text, channel in _WORK["items"][bounds[0] : bounds[1]]:
         flagged += review(text, channel=channel).decision != "allow"
-    return flagged
+    return flagged, time.thread_time() - c0
 
 
 def workers_throughput(module: str, items: Sequence[tuple[str, str]], n: int) -> dict:
-    """Batch throughput of `n` worker processes (fork; each builds its own Reviewer)."""
+    """Batch throughput of `n` worker processes (fork; each builds its own Reviewer).
+    Wall-clock msgs/s, plus the CPU seconds the workers spent, to tell a slow run from
+    a run that had to share the cores with other processes."""
     _WORK["items"] = items
     ctx = multiprocessing.get_context("fork")
     step = 2000
@@ -310,10 +313,12 @@ def workers_throughput(module: str, items: Sequence[tuple[str, str]], n: int) ->
     with ctx.Pool(n, initializer=_worker_init, initargs=(module,)) as pool:
         pool.map(_worker_run, [(0, 50)] * n, chunksize=1)  # all workers up and warm
         t0 = time.perf_counter()
-        flagged = sum(pool.map(_worker_run, ranges, chunksize=1))
+        done = pool.map(_worker_run, ranges, chunksize=1)
         seconds = time.perf_counter() - t0
+    cpu = sum(c for _, c in done)
     return {"n": n, "messages": len(items), "seconds": round(seconds, 3),
-            "msgs_per_s": round(len(items) / seconds), "flagged": flagged}
+            "msgs_per_s": round(len(items) / seconds), "worker_cpu_s": round(cpu, 3),
+            "msgs_per_cpu_s": round(len(items) / cpu), "flagged": sum(f for f, _ in done)}
 
 
 # --------------------------------------------------------------------------- output
@@ -492,7 +497,9 @@ def main(argv: list[str] | None = None) -> int:
         [["python -c pass", st["python"]], ["baomi: import + first review", st["baomi"]],
          ["presidio: import + build + first analyze", st["presidio"]],
          [f"baomi --workers {n_workers}: msgs/s (wall)", wk["msgs_per_s"]],
-         ["  speed-up over one core (wall)", wk["speedup_vs_one_core_wall"]]]))
+         ["  speed-up over one core (wall)", wk["speedup_vs_one_core_wall"]],
+         ["  workers' msgs per CPU-second", wk["msgs_per_cpu_s"]],
+         ["  load average at start / end", f"{report['loadavg_start']} / {_loadavg()}"]]))
 
     fr = report["flag_rates"]
     groups = ("clean", "lookalike", "positive")
