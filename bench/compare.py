@@ -14,8 +14,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.corpus_gen import BANK_CARD, CN_ID, MOBILE, PII_KINDS, ChatMessage, id_check_digit
-from bench.peers.presidio_peer import luhn_ok
+from bench.corpus_gen import (
+    BANK_CARD,
+    CN_ID,
+    MOBILE,
+    PII_KINDS,
+    ChatMessage,
+    id_check_digit,
+    luhn_ok,
+)
 
 _CANDIDATE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?[0-9](?:[- ]?[0-9]){10,18}[0-9Xx]?(?![0-9])")
 

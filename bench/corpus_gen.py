@@ -127,6 +127,11 @@ def luhn_check_digit(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def luhn_ok(digits: str) -> bool:
+    """True when a card number's last digit is its Luhn check digit."""
+    return len(digits) > 1 and luhn_check_digit(digits[:-1]) == digits[-1]
+
+
 class ChatGenerator:
     """Seeded source of chat messages and long texts. Not thread-safe (one RNG)."""
 

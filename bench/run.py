@@ -517,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "ratio_vs_presidio": chat["ratio_vs_presidio"],
         "chat_msgs_per_s": chat["baomi_msgs_per_s"],
-        "p99_1000_chars_ms": lat["1000_chars"]["baomi"]["p99_us"] / 1000,
+        "p99_1000_chars_ms": round(lat["1000_chars"]["baomi"]["p99_us"] / 1000, 3),
         "growth_exponent": docs["baomi"]["exponent"],
     }
     targets = {}

@@ -29,7 +29,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.recognizer_registry import RecognizerRegistry
 from spacy.tokens import Doc
 
-from bench.corpus_gen import BANK_CARD, CN_ID, MOBILE, id_check_digit
+from bench.corpus_gen import BANK_CARD, CN_ID, MOBILE, id_check_digit, luhn_ok
 
 LANG = "zh"
 FLAGS = re.DOTALL | re.MULTILINE
@@ -118,18 +118,6 @@ class CnMobileRecognizer(PatternRecognizer):
         super().__init__("CN_MOBILE", name="CnMobileRecognizer", supported_language=LANG,
                          patterns=[Pattern("cn_mobile", self.REGEX, 0.6)],
                          global_regex_flags=FLAGS)
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
 
 
 class BankCardRecognizer(PatternRecognizer):
