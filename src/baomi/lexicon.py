@@ -14,7 +14,6 @@ from importlib import resources
 
 import yaml
 
-
 BLOCKER = "_blocker"
 
 
@@ -94,6 +93,10 @@ def load_lexicon() -> dict[str, tuple[Cue, ...]]:
     for category, terms in raw["categories"].items():
         for term in terms:
             add(str(term), Cue(category))
+    short = raw["leader_short"]
+    for surname in short["surnames"]:
+        for title in short["titles"]:
+            add(surname + title, Cue("leader_short"))
     for term in raw.get("blockers", ()):
         add(str(term), Cue(BLOCKER))
     exact_terms = {t: [c.category for c in cues] for t, cues in table.items()}

@@ -47,9 +47,7 @@ _POS_TAG = re.compile(r"/[A-Za-z]+")  # "迈向/v" -> "迈向"
 _COMPOUND = re.compile(r"\[|\][a-z]+")  # "[中央/n 人民/n 广播/vn 电台/n]nt"
 
 
-def everyday_texts(
-    n: int = 3000, seed: int = 0, *, sources: tuple[str, ...] = ("reviews",)
-) -> list[str]:
+def everyday_texts(n: int = 3000, seed: int = 0, *, sources: tuple[str, ...] = ("reviews",)) -> list[str]:
     """`n` distinct message-sized Chinese texts, the same for the same seed."""
     pool = available_texts(sources)
     if n > len(pool):

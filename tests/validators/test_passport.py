@@ -25,9 +25,7 @@ PASSPORT_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("label", "s", "expected"), PASSPORT_CASES, ids=[c[0] for c in PASSPORT_CASES]
-)
+@pytest.mark.parametrize(("label", "s", "expected"), PASSPORT_CASES, ids=[c[0] for c in PASSPORT_CASES])
 def test_validate_passport(label: str, s: str, expected: Validity) -> None:
     assert validate_passport(s) is expected
 

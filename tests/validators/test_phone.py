@@ -61,8 +61,6 @@ LANDLINE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("label", "s", "expected"), LANDLINE_CASES, ids=[c[0] for c in LANDLINE_CASES]
-)
+@pytest.mark.parametrize(("label", "s", "expected"), LANDLINE_CASES, ids=[c[0] for c in LANDLINE_CASES])
 def test_validate_landline(label: str, s: str, expected: Validity) -> None:
     assert validate_landline(s) is expected

@@ -20,7 +20,7 @@ def detect_drafts(ctx: Context) -> list[Candidate]:
         subject = ctx.hits.near("work_subject", hit, 25, 25)
         formal = hit.category == "draft_formal"
         if formal:
-            ok = bool(subject or unfinished or ctx.hits.has("unit_ref"))
+            ok = bool(unfinished or ctx.hits.near("draft_shared", hit, 30, 30))
         else:
             ok = bool(subject and unfinished)
         if not ok:

@@ -11,10 +11,42 @@ from __future__ import annotations
 from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
 
 # Emergency words that alone are everyday (a fender-bender, a rescue drill).
-_MILD = {"事故", "车祸", "受伤", "起火", "着火", "抢救", "救援", "封了", "核酸", "撤离", "污染", "死亡",
-         "感染了", "隔离点", "被隔离", "隔离在", "集中隔离", "险情", "处置方案", "应急处置", "伤亡"}
+_MILD = {
+    "事故",
+    "车祸",
+    "受伤",
+    "起火",
+    "着火",
+    "抢救",
+    "救援",
+    "封了",
+    "核酸",
+    "撤离",
+    "污染",
+    "死亡",
+    "感染了",
+    "隔离点",
+    "被隔离",
+    "隔离在",
+    "集中隔离",
+    "险情",
+    "处置方案",
+    "应急处置",
+    "伤亡",
+}
 # Cues that vouch for or push a story rather than name its source; they may follow it.
-_PUSH = {"千真万确", "转发扩散", "赶紧转发", "扩散出去", "大家转发", "转发提醒", "快转发", "紧急扩散", "速转", "你信不信"}
+_PUSH = {
+    "千真万确",
+    "转发扩散",
+    "赶紧转发",
+    "扩散出去",
+    "大家转发",
+    "转发提醒",
+    "快转发",
+    "紧急扩散",
+    "速转",
+    "你信不信",
+}
 _STRONG_HEARSAY = {
     "内部消息",
     "千真万确",

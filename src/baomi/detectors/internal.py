@@ -15,7 +15,19 @@ from baomi.detectors.base import Candidate, Context, detector, make_finding, mas
 from baomi.model import Channel
 
 _INSTRUCTION_QUOTE = re.compile(r"批示[:,]?[“\"]|【领导批示】|领导批示[:：]|批示说")
-_MEETING = ("开会", "会上", "开了会", "党组会", "常委会", "院务会", "局务会", "办公会", "定了", "议定", "通报")
+_MEETING = (
+    "开会",
+    "会上",
+    "开了会",
+    "党组会",
+    "常委会",
+    "院务会",
+    "局务会",
+    "办公会",
+    "定了",
+    "议定",
+    "通报",
+)
 # Internal-only matters that a publication must never carry without review.
 _PUBLISH_INTERNAL = (
     "党组会",
@@ -32,7 +44,9 @@ _PUBLISH_INTERNAL = (
 )
 
 
-@detector("internal_documents", ("R06",), ("internal_mark", "internal_doc", "leader_instruction", "screenshot"))
+@detector(
+    "internal_documents", ("R06",), ("internal_mark", "internal_doc", "leader_instruction", "screenshot")
+)
 def detect_internal(ctx: Context) -> list[Candidate]:
     out = []
     for hit in ctx.hits.get("internal_doc"):

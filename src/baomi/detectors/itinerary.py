@@ -18,11 +18,23 @@ _MOVE = re.compile(
     r"|出发|看望|慰问|汇报|下乡|走访|出席|参加|陪|住(?![院址])|接待|航班|路线"
 )
 _ADDRESSEE = re.compile(r"^[\u4e00-\u9fff]{0,2}$")
-_ACCOMPANY = ("陪同", "跟拍", "随行", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
+_ACCOMPANY = ("陪同", "跟拍", "随行", "跟着", "跟随", "陪局长", "陪书记", "陪领导", "随行人员", "陪同人员")
 WINDOW_BEFORE, WINDOW_AFTER = 30, 45
+_NOT_AFTER_SHORT = set("长里面势部限域")
 # Titles that also name non-leaders (a hotel's 部长, "向领导反映"): they need an itinerary
 # with a coming time, not just a movement.
-_WEAK_TITLES = {"领导", "部长", "副部长", "主席", "首长", "一把手", "主要领导", "大领导", "上级领导", "分管领导"}
+_WEAK_TITLES = {
+    "领导",
+    "部长",
+    "副部长",
+    "主席",
+    "首长",
+    "一把手",
+    "主要领导",
+    "大领导",
+    "上级领导",
+    "分管领导",
+}
 
 
 def _leaders(ctx: Context) -> list[Hit]:
@@ -30,6 +42,8 @@ def _leaders(ctx: Context) -> list[Hit]:
     for hit in ctx.hits.get("leader") + ctx.hits.get("leader_short") + ctx.hits.get("leader_name"):
         if ctx.overlaps(hit, "leader_not") or ctx.inside(hit, "leader"):
             continue
+        if hit.category == "leader_short" and ctx.text[hit.end : hit.end + 1] in _NOT_AFTER_SHORT:
+            continue  # 王局长 is found as 局长; 李局面 is no leader
         if any(t.start < hit.start < t.end for t in ctx.hits.get("title")):
             continue
         if _is_addressee(ctx, hit):
@@ -55,11 +69,15 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
             ctx.has_visual
             or ctx.hits.within("image_cue", lo, hi)
             or ctx.hits.within("av_cue", lo, hi)
-            or near["future"]
+            or (near["future"] and not near["past"])
         ):
             reason = f"随行领导的图像/视频或安排（{accompany[0].term}）"
-        elif near["itinerary"] and (moves or near["future"]) and not (near["past"] and not near["future"]):
-            reason = f"领导行程安排（{near['itinerary'][0].term}）"
+        elif (
+            (plan := [h for h in near["itinerary"] if h.term not in _ACCOMPANY])
+            and (moves or near["future"])
+            and not (near["past"] and not near["future"])
+        ):
+            reason = f"领导行程安排（{plan[0].term}）"
         elif near["future"] and moves and not _past_nearer(near["past"], near["future"], leader):
             reason = f"领导未来的时间和去向（{near['future'][0].term}）"
         elif near["clock"] and moves and not near["past"]:

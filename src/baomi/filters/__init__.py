@@ -14,7 +14,7 @@ is a look-alike (None when it is not). What they remove is kept for `baomi expla
 | is_personal_draft       | R05                   | a thesis, an essay, a wedding speech                  |
 | is_official_bulletin    | R08 F01 R10           | an emergency quoted from an authority with its source |
 | is_drill                | R08 F01               | drills and simulations (演练, 模拟)                    |
-| is_media_report         | R09                   | a leader's activity already reported by the media     |
+| is_media_report         | R06 R09               | a leader's activity or 批示 reported by the media      |
 | is_allow_listed         | all                   | phrases the organisation's policy allows              |
 """
 
@@ -145,8 +145,10 @@ def is_drill(cand: Candidate, ctx: Context) -> str | None:
     return None
 
 
-@look_alike("is_media_report", "R09")
+@look_alike("is_media_report", "R06 R09")
 def is_media_report(cand: Candidate, ctx: Context) -> str | None:
+    if cand.rule == "R06" and cand.anchor.category != "leader_instruction":
+        return None
     hit = ctx.hits.get("media_report")
     secret_detail = ctx.hits.has("internal_mark", "no_spread")
     if hit and not secret_detail:

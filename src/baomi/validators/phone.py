@@ -21,9 +21,7 @@ import unicodedata
 from baomi.validators.validity import Validity
 
 _SEP = r"[\s\-]?"
-_MOBILE = re.compile(
-    rf"(?:(?:\+|00)?86{_SEP}|\(\+?86\)\s?)?(1\d{{2}}){_SEP}(\d{{4}}){_SEP}(\d{{4}})"
-)
+_MOBILE = re.compile(rf"(?:(?:\+|00)?86{_SEP}|\(\+?86\)\s?)?(1\d{{2}}){_SEP}(\d{{4}}){_SEP}(\d{{4}})")
 MOBILE_PREFIX = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])")
 
 _AREA = r"(?:010|02\d|0[3-9]\d{2})"
