@@ -28,7 +28,7 @@ run: $(STAMP)
 	$(BIN)/baomi check --input examples/messages.jsonl --text
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -65,5 +65,11 @@ def test_dictionaries_extend_detection(tmp_path):
     assert "R04" in unit.review("青松工程下周进场，大家注意", "work_group").rules
     assert "R09" in unit.review("周振华明天上午去开发区调研", "work_group").rules
     assert unit.review("青松工程下周进场", "work_group").decision is Decision.BLOCK
+    registry = tmp_path / "registry.yaml"
+    registry.write_text("dictionaries:\n  classified_numbers: [东发【2024】9号]\n", encoding="utf-8")
+    unit = Reviewer(registry)
+    assert unit.review("东发(2024)9号那个文件你看了吗", "direct").rules == ("R03",)
+    assert set(unit.review("东发〔2024〕9号我拍了两页给你", "direct").rules) == {"R01", "R03"}
     plain = Reviewer()
+    assert plain.review("东发(2024)9号那个文件你看了吗", "direct").rules == ()
     assert "R04" not in plain.review("青松工程下周进场，大家注意", "work_group").rules

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from baomi.lexicon import BLOCKER, Cue, load_lexicon
+from baomi.text.normalise import normalise
 
 _CN_NUM = "一二三四五六七八九十两零〇百"
 # Structural patterns, one alternation; group names are hit categories.
@@ -39,8 +40,8 @@ PATTERNS: dict[str, str] = {
         r"(?:\d{1,2}|十[一二]?|[两二三四五六七八九]|一(?=点[半钟]))\s?[点时]"
         rf"(?:\d{{1,2}}分?|半|整|[{_CN_NUM}]{{1,3}}分)?|(?<!\d)\d{{1,2}}:\d{{2}}(?!\d)"
     ),
-    # a head count (死了好几个, 3人遇难): kept as a casualty only next to harm (see `_casualties`)
-    "count": rf"(?:好几|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个人|个|人|名)",
+    # a head count (死了好几个, 3人遇难): kept as a casualty only next to harm (see `scan`)
+    "count": r"(?:好几|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个人|个|人|名)",
     "date": rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]",
     "age": r"(?<!\d)\d{1,3}岁",
     "address": (
@@ -58,7 +59,6 @@ _COMBINED = re.compile(
 _CODE_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
 _HARM_BEFORE = re.compile(r"(?:死|伤|埋|困|冲走|中毒|感染)了?$")
 _HARM_AFTER = re.compile(r"^(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)")
-_ASCII_LETTER = re.compile(r"[a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,26 +129,32 @@ class Matcher:
         lexicon: dict[str, tuple[Cue, ...]] = dict(load_lexicon())
         for category, terms in (extra_terms or {}).items():
             for term in terms:
-                key = term.lower()
+                key = normalise(term).text  # the organisation writes terms as people do
                 lexicon[key] = (*lexicon.get(key, ()), Cue(category))
         automaton = ahocorasick.Automaton()
         for term, cues in lexicon.items():
-            automaton.add_word(term, (term, cues))
+            latin_edges = (term[0].isascii() and term[0].isalpha(), term[-1].isascii() and term[-1].isalpha())
+            automaton.add_word(term, (len(term), term, cues, latin_edges))
         automaton.make_automaton()
         self._automaton = automaton
 
     def scan(self, text: str) -> Hits:
         """Every cue and pattern in `text` (already normalised), in two passes total."""
         hits = Hits()
+        by_category = hits.by_category
         n = len(text)
-        for end_index, (term, cues) in self._automaton.iter(text):
-            start = end_index - len(term) + 1
-            if (_ASCII_LETTER.match(term[0]) and start > 0 and "a" <= text[start - 1] <= "z") or (
-                _ASCII_LETTER.match(term[-1]) and end_index + 1 < n and "a" <= text[end_index + 1] <= "z"
+        for end_index, (length, term, cues, (latin_head, latin_tail)) in self._automaton.iter(text):
+            start = end_index - length + 1
+            if (latin_head and start > 0 and "a" <= text[start - 1] <= "z") or (
+                latin_tail and end_index + 1 < n and "a" <= text[end_index + 1] <= "z"
             ):
                 continue  # a Latin cue inside a longer word (jm in jmeter)
             for cue in cues:
-                hits.add(Hit(cue.category, start, end_index + 1, term, cue.weak))
+                hit = Hit(cue.category, start, end_index + 1, term, cue.weak)
+                if cue.category in by_category:
+                    by_category[cue.category].append(hit)
+                else:
+                    by_category[cue.category] = [hit]
         for m in _COMBINED.finditer(text):
             kind, start, end = m.lastgroup, m.start(), m.end()
             if kind == "doc_number":

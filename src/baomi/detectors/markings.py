@@ -86,9 +86,34 @@ def _is_title_citation(ctx: Context, level: Hit) -> bool:
     return ctx.text[max(0, level.start - 2) : level.start] in ("》(", "》【", "》[")
 
 
-@detector("markings", ("R01", "R03"), ("star", "level_doc", "level", "copy_number"))
+@detector("markings", ("R01", "R03"), ("star", "level_doc", "level", "copy_number", "registered_doc"))
 def detect_markings(ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
+    # 0. A title or 文号 in the organisation's registry of classified documents
+    for hit in ctx.hits.get("registered_doc"):
+        out.append(
+            make_finding(
+                ctx,
+                "R03",
+                [hit],
+                evidence=mask("登记密件"),
+                detector="markings",
+                score=0.95,
+                reasons=["本单位登记的涉密文件标题或文号"],
+            )
+        )
+        if _reproduction_cues(ctx, hit) or ctx.has_visual:
+            out.append(
+                make_finding(
+                    ctx,
+                    "R01",
+                    [hit],
+                    evidence=mask("登记密件"),
+                    detector="markings",
+                    score=0.9,
+                    reasons=["本单位登记的涉密文件被拍照、录入或摘抄"],
+                )
+            )
     classified: list[Hit] = []  # hits that make a nearby title/文号 an R03
     levels = marking_levels(ctx)
     level_set = set(levels)

@@ -22,7 +22,7 @@ _SURNAMES = (
     "桂闵解强柴华车冉房边"
 )
 _NAME = re.compile(
-    rf"(?:(?<=[\s,:;、。!?(（“，：；！？]|[叫是为的人者告象民众])|^)[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
+    rf"(?:(?<=[\s,:;、。.!?(（“，：；！？]|[叫是为的人者告象民众])|^)[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
     r"(?=[\s,:;、。!?)(（”，：；！？）]|[男女家住身电手]|\d|$)"
 )
 _NOT_NAME_TAIL = re.compile(
@@ -95,9 +95,7 @@ def detect_personal(ctx: Context) -> list[Candidate]:
             continue
         contact = attrs & {"mobile", "id_number"}
         # a named person tested positive: the epidemic-era leak, whoever tells it
-        epidemic = names and any(
-            h.term in _EPIDEMIC for h in [hit, *ctx.hits.near("diagnosis", hit, 30, 30)]
-        )
+        epidemic = names and any(h.term in _EPIDEMIC for h in [hit, *ctx.hits.near("diagnosis", hit, 30, 30)])
         if epidemic:
             duty = True
         if not ((sensitive and duty) or (contact and len(attrs) >= 2) or (duty and attrs)):
