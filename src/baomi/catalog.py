@@ -32,6 +32,7 @@ def catalog() -> dict[str, RuleInfo]:
     return {rid: RuleInfo(rid, **fields) for rid, fields in raw.items()}
 
 
+@cache
 def tip(decision: Decision, rules: tuple[str, ...]) -> str:
     """One Chinese tip naming the rules in plain words and what to do instead."""
     if not rules:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from baomi import detectors as _detectors  # noqa: F401  (registers the detectors)
@@ -97,7 +98,7 @@ class Reviewer:
         id: str | None = None,
     ) -> Verdict:
         """Review one message; `message` may be a `Message` or its text with `channel`."""
-        return self.trace(message, channel, attachments=attachments, id=id).verdict
+        return self._run(self._message(message, channel, attachments, id), None)[0]
 
     def trace(
         self,
@@ -107,17 +108,29 @@ class Reviewer:
         attachments: Iterable[str | Path | Attachment] = (),
         id: str | None = None,
     ) -> Trace:
-        msg = (
-            message
-            if isinstance(message, Message)
-            else build_message(message, channel or Channel.DIRECT, attachments, id)
-        )
+        """Review one message and keep what every stage made of it (for explain)."""
+        msg = self._message(message, channel, attachments, id)
+        traces: list[SegmentTrace] = []
+        verdict, cells = self._run(msg, traces)
+        return Trace(msg, traces, list(verdict.findings), cells, verdict)
+
+    @staticmethod
+    def _message(message, channel, attachments, id) -> Message:
+        if isinstance(message, Message):
+            return message
+        return build_message(message, channel or Channel.DIRECT, attachments, id)
+
+    def _run(
+        self, msg: Message, traces: list[SegmentTrace] | None
+    ) -> tuple[Verdict, list[tuple[str, Decision]]]:
         segments, media, findings = self._segments(msg)
-        traces = []
         for seg in segments:
             st = self._review_segment(seg, msg.channel, media)
-            traces.append(st)
+            if traces is not None:
+                traces.append(st)
             findings.extend(c.finding for c in st.candidates)
+        if not findings:
+            return Verdict(Decision.ALLOW, (), (), tip(Decision.ALLOW, ()), msg.id), []
         findings = [f for f in findings if f.score >= self.policy.min_score]
         if any(f.rule in _DERIVING for f in findings):
             # R10's own detector covers internal work information that no other rule names
@@ -127,8 +140,7 @@ class Reviewer:
         cells = [(r, self.policy.decide(r, msg.channel)) for r in dict.fromkeys(f.rule for f in findings)]
         decision = Decision.strongest([d for _, d in cells])
         rules = tuple(r for r, _ in cells)
-        verdict = Verdict(decision, rules, tuple(findings), tip(decision, rules), msg.id)
-        return Trace(msg, traces, findings, cells, verdict)
+        return Verdict(decision, rules, tuple(findings), tip(decision, rules), msg.id), cells
 
     def _segments(self, msg: Message) -> tuple[list[Segment], frozenset[str], list[Finding]]:
         segments = [Segment(msg.text, "text")] if msg.text else []
@@ -172,11 +184,21 @@ class Reviewer:
                 seg_media.add(kind)
         ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media))
         cands: list[Candidate] = []
-        for spec in REGISTRY:
-            if hits.has(*spec.triggers):
-                cands.extend(spec.fn(ctx))
+        triggered = _detectors_by_trigger()
+        for i in sorted({i for c in hits.by_category for i in triggered.get(c, ())}):
+            cands.extend(REGISTRY[i].fn(ctx))
         st.candidates, st.removed = apply_filters(cands, ctx)
         return st
+
+
+@cache
+def _detectors_by_trigger() -> dict[str, tuple[int, ...]]:
+    """Hit category → indexes (in registry order) of the detectors it triggers."""
+    index: dict[str, list[int]] = {}
+    for i, spec in enumerate(REGISTRY):
+        for category in spec.triggers:
+            index.setdefault(category, []).append(i)
+    return {c: tuple(ids) for c, ids in index.items()}
 
 
 def derive_outside_posting(findings: list[Finding], channel: Channel) -> list[Finding]:

@@ -8,9 +8,10 @@ a position without scanning the text again.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -61,9 +62,10 @@ _HARM_BEFORE = re.compile(r"(?:死|伤|埋|困|冲走|中毒|感染)了?$")
 _HARM_AFTER = re.compile(r"^(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One cue or pattern found in the normalised text at [start, end)."""
+class Hit(NamedTuple):
+    """One cue or pattern found in the normalised text at [start, end).
+
+    A named tuple rather than a dataclass: a text yields many hits and tuples are cheap."""
 
     category: str
     start: int
@@ -72,20 +74,22 @@ class Hit:
     weak: bool = False
 
 
-@dataclass(slots=True)
+_START = itemgetter(1)
+
+
 class Hits:
     """All hits of one text, by category, each list sorted by start."""
 
-    by_category: dict[str, list[Hit]] = field(default_factory=dict)
-    _starts: dict[str, list[int]] = field(default_factory=dict)
+    __slots__ = ("_starts", "by_category")
 
-    def add(self, hit: Hit) -> None:
-        self.by_category.setdefault(hit.category, []).append(hit)
+    def __init__(self, by_category: dict[str, list[Hit]] | None = None) -> None:
+        self.by_category: dict[str, list[Hit]] = by_category or {}
+        self._starts: dict[str, list[int]] = {}
 
     def finish(self) -> Hits:
         for hits in self.by_category.values():
-            hits.sort(key=lambda h: (h.start, -h.end))
-        self._starts = {c: [h.start for h in hs] for c, hs in self.by_category.items()}
+            if len(hits) > 1:
+                hits.sort(key=_START)
         return self
 
     def __bool__(self) -> bool:
@@ -102,24 +106,18 @@ class Hits:
         hits = self.by_category.get(category)
         if not hits:
             return []
-        starts = self._starts[category]
+        starts = self._starts.get(category)
+        if starts is None:
+            starts = self._starts[category] = [h.start for h in hits]
         i = bisect_left(starts, max(lo, 0))
-        out = []
-        while i < len(hits) and hits[i].start < hi:
-            if not (strong_only and hits[i].weak):
-                out.append(hits[i])
-            i += 1
-        return out
+        j = bisect_left(starts, hi, i)
+        if strong_only:
+            return [h for h in hits[i:j] if not h.weak]
+        return hits[i:j]
 
     def near(self, category: str, hit: Hit, before: int, after: int) -> list[Hit]:
         """Hits of `category` starting within `before` chars before and `after` after `hit`."""
         return [h for h in self.within(category, hit.start - before, hit.end + after) if h != hit]
-
-    def any_near(self, categories: Iterable[str], hit: Hit, before: int, after: int) -> bool:
-        return any(self.near(c, hit, before, after) for c in categories)
-
-    def count(self) -> int:
-        return sum(len(v) for v in self.by_category.values())
 
 
 class Matcher:
@@ -140,8 +138,7 @@ class Matcher:
 
     def scan(self, text: str) -> Hits:
         """Every cue and pattern in `text` (already normalised), in two passes total."""
-        hits = Hits()
-        by_category = hits.by_category
+        by_category: dict[str, list[Hit]] = {}
         n = len(text)
         for end_index, (length, term, cues, (latin_head, latin_tail)) in self._automaton.iter(text):
             start = end_index - length + 1
@@ -166,22 +163,32 @@ class Matcher:
                 if not (_HARM_BEFORE.search(text, max(0, start - 3), start) or _HARM_AFTER.match(text, end)):
                     continue
                 kind = "casualty"
-            hits.add(Hit(kind, start, end, text[start:end]))
-        blockers = hits.by_category.pop(BLOCKER, None)
+            hit = Hit(kind, start, end, text[start:end])
+            if kind in by_category:
+                by_category[kind].append(hit)
+            else:
+                by_category[kind] = [hit]
+        blockers = by_category.pop(BLOCKER, None)
         if blockers:
-            _drop_blocked(hits, blockers)
-        return hits.finish()
+            _drop_blocked(by_category, blockers)
+        return Hits(by_category).finish()
 
 
-def _drop_blocked(hits: Hits, blockers: list[Hit]) -> None:
-    """Remove cue hits that lie inside a blocker word (定了 inside 确定了)."""
-    spans = [(b.start, b.end) for b in blockers]
-    for category, items in hits.by_category.items():
-        hits.by_category[category] = [
-            h
-            for h in items
-            if not any(s <= h.start and h.end <= e and (e - s) > (h.end - h.start) for s, e in spans)
-        ]
+def _drop_blocked(by_category: dict[str, list[Hit]], blockers: list[Hit]) -> None:
+    """Remove cue hits that lie inside a longer blocker word (定了 inside 确定了)."""
+    blockers.sort(key=_START)
+    starts = [b.start for b in blockers]
+
+    def blocked(h: Hit) -> bool:
+        # blockers are at most a dozen characters long: only those starting just before h matter
+        i = bisect_right(starts, h.start)
+        for b in blockers[max(0, i - 12) : i]:
+            if b.start <= h.start and h.end <= b.end and (b.end - b.start) > (h.end - h.start):
+                return True
+        return False
+
+    for category, items in by_category.items():
+        by_category[category] = [h for h in items if not blocked(h)]
 
 
 _DEFAULT: Matcher | None = None

@@ -34,6 +34,9 @@ class Channel(StrEnum):
         """Parse a channel name; an unknown one raises an error listing the valid ones."""
         if isinstance(value, Channel):
             return value
+        known = _CHANNELS.get(value) if isinstance(value, str) else None
+        if known is not None:
+            return known
         try:
             return cls(str(value).strip())
         except ValueError:
@@ -45,6 +48,7 @@ class Channel(StrEnum):
         return self in (Channel.EXTERNAL_GROUP, Channel.MOMENTS)
 
 
+_CHANNELS = {c.value: c for c in Channel}
 _DECISION_RANK = {"allow": 0, "warn": 1, "review": 2, "block": 3}
 
 

@@ -61,9 +61,6 @@ class Context:
     def has_recording(self) -> bool:
         return bool(self.media & {"video", "audio"})
 
-    def near_any(self, hit: Hit, categories: Iterable[str], before: int, after: int) -> bool:
-        return any(self.hits.near(c, hit, before, after) for c in categories)
-
     def in_sentence(self, hit: Hit, category: str, strong_only: bool = False) -> list[Hit]:
         lo, hi = self.sentence(hit)
         return [h for h in self.hits.within(category, lo, hi, strong_only) if h != hit]

@@ -35,6 +35,7 @@ _DELETE_RE = re.compile(
 # An ASCII asterisk after a marking word (possibly spaced) is a star.
 _ASTERISK_STAR_RE = re.compile(f"(?<={_LEVEL_BEFORE_STAR}|jm|JM)\\*")
 # Bracket variants around a 4-digit year, as in document numbers.
+_BRACKET_OPEN = re.compile(r"[\[【(（〔［]")
 _YEAR_BRACKETS_RE = re.compile(r"[\[【(（〔［]((?:19|20)\d\d)[\]】)）〕］]")
 
 WIDTH, T2S, ZERO_WIDTH, SEPARATOR, STAR_FORM, BRACKET = (
@@ -149,6 +150,6 @@ def normalise(original: str) -> NormalisedText:
         text = "".join(parts)
     if "*" in text:
         text = _ASTERISK_STAR_RE.sub(STAR, text)
-    if any(b in text for b in "[【(〔"):
+    if _BRACKET_OPEN.search(text):
         text = _YEAR_BRACKETS_RE.sub(r"〔\1〕", text)
     return NormalisedText(original, text, tuple(breaks))
