@@ -4,10 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baomi.errors import ExtractionError
 
+if TYPE_CHECKING:
+    from baomi.ocr.base import OcrLine
+
 Box = tuple[float, float, float, float]
+
+
+def boxes_for_span(lines: list[OcrLine], start: int, end: int) -> list[Box]:
+    """Boxes covering the half-open span [start, end) of "\\n".join(line texts).
+
+    A line partly inside the span gets the matching horizontal slice of its box
+    (characters assumed evenly spaced, as in horizontal CJK text).
+    """
+    boxes: list[Box] = []
+    offset = 0
+    for line in lines:
+        line_start, line_end = offset, offset + len(line.text)
+        offset = line_end + 1  # the joining newline
+        lo, hi = max(start, line_start), min(end, line_end)
+        if lo >= hi:
+            continue
+        x0, y0, x1, y1 = line.bbox
+        step = (x1 - x0) / max(len(line.text), 1)
+        boxes.append((x0 + step * (lo - line_start), y0, x0 + step * (hi - line_start), y1))
+    return boxes
 
 
 def redact_image(

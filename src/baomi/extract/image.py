@@ -13,12 +13,17 @@ from baomi.extract.base import Match
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.guard import parser_boundary
-from baomi.extract.ocr_page import add_visual_cues, ocr_into
+from baomi.extract.ocr_page import add_visual_cues, ocr_into, page_lines
 from baomi.extract.sniff import has_known_magic, image_kind
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
     from PIL import Image as PILImage
+
+    from baomi.extract.result import Limits
+    from baomi.ocr.base import OcrBackend, OcrLine
 
 IMAGE_SUFFIXES = {
     ".jpg",
@@ -97,3 +102,17 @@ class ImageExtractor:
         rgb = load_rgb(blob, ctx.limits.max_pixels)
         add_visual_cues(rgb, ctx, classify_kind=True)
         ocr_into(rgb, ctx, f"{blob.source}/ocr")
+
+
+def ocr_lines(
+    path: Path, ocr: OcrBackend | None = None, limits: Limits | None = None
+) -> list[OcrLine]:
+    """The OCR lines of an image file exactly as `extract` reads them (same order, boxes
+    in EXIF-upright pixels): "\\n".join of their texts is the "att/ocr" segment text.
+    Raises ExtractionError when the image cannot be read."""
+    from baomi.extract.context import Context
+    from baomi.extract.result import Limits
+
+    ctx = Context(0, limits or Limits(), ocr)
+    rgb = load_rgb(Blob(path.name, "att0", path=path), ctx.limits.max_pixels)
+    return page_lines(rgb, ctx)

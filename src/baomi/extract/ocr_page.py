@@ -12,6 +12,8 @@ from baomi.extract.context import Context
 if TYPE_CHECKING:
     import numpy as np
 
+    from baomi.ocr.base import BBox, OcrLine
+
 OCR_MAX_SIDE = 1600  # long side fed to OCR: A4 body text stays ~25 px high
 
 
@@ -34,14 +36,15 @@ def add_visual_cues(rgb: np.ndarray, ctx: Context, *, classify_kind: bool) -> No
             ctx.cue(cues.DOCUMENT_PHOTO)
 
 
-def ocr_into(rgb: np.ndarray, ctx: Context, source: str, *, prefilter: bool = True) -> int:
-    """OCR an RGB page into one segment per line (boxes in `rgb` pixels); returns the
-    number of lines. Images with no text-like structure are skipped when `prefilter`."""
+def page_lines(rgb: np.ndarray, ctx: Context, *, prefilter: bool = True) -> list[OcrLine]:
+    """OCR lines of an RGB page in reading order, boxes in `rgb` pixels. Images with no
+    text-like structure are skipped (no lines) when `prefilter`; an OCR engine failure
+    is recorded as a problem and yields no lines."""
     from baomi.ocr.base import reading_order
     from baomi.vision import fit_within, has_text_structure
 
     if prefilter and not has_text_structure(rgb):
-        return 0
+        return []
     backend = ctx.ocr()
     ctx.check_time()
     small, factor = fit_within(rgb, OCR_MAX_SIDE)
@@ -51,7 +54,29 @@ def ocr_into(rgb: np.ndarray, ctx: Context, source: str, *, prefilter: bool = Tr
         raise
     except Exception as exc:  # an OCR engine may fail in any way: fail closed, keep going
         ctx.problem(P.OCR_FAILED, f"图像文字识别出错（{type(exc).__name__}），该图未检查")
-        return 0
-    for line in reading_order([ln.scaled(factor) for ln in lines]):
-        ctx.add(line.text, source, "image", line.bbox)
+        return []
+    return reading_order([ln.scaled(factor) for ln in lines])
+
+
+def join_lines(lines: list[OcrLine]) -> tuple[str, BBox | None]:
+    """The page text (lines joined by newlines, so spans map back to lines with
+    `baomi.redact.boxes_for_span`) and the union box of the lines."""
+    if not lines:
+        return "", None
+    text = "\n".join(line.text for line in lines)
+    box = (
+        min(ln.bbox[0] for ln in lines),
+        min(ln.bbox[1] for ln in lines),
+        max(ln.bbox[2] for ln in lines),
+        max(ln.bbox[3] for ln in lines),
+    )
+    return text, box
+
+
+def ocr_into(rgb: np.ndarray, ctx: Context, source: str, *, prefilter: bool = True) -> int:
+    """OCR a page into one "image" segment (its lines joined by newlines, in reading
+    order, box = union of line boxes); returns the number of lines read."""
+    lines = page_lines(rgb, ctx, prefilter=prefilter)
+    text, box = join_lines(lines)
+    ctx.add(text, source, "image", box)
     return len(lines)

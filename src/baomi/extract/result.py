@@ -29,9 +29,9 @@ class Extracted:
     """What one attachment yielded.
 
     `segments`: text with provenance ("att1/name", "att1/p2", "att1/ocr",
-    "att1/zip/inner.docx/body" …). OCR yields one segment per line, in reading order,
-    all sharing the page's source and each with its box; join segments of one source
-    with "\\n" to review text that runs across lines.
+    "att1/zip/inner.docx/body" …). An OCR'd image or page is one segment: its lines
+    in reading order joined by "\\n", bbox = the union of the line boxes (per-line boxes
+    for redaction: `baomi.extract.image.ocr_lines` + `baomi.redact.boxes_for_span`).
     `cues`: visual/structural cues (see `baomi.extract.cues`).
     `problems`: parts that could not be inspected; the engine makes each a finding.
     """
