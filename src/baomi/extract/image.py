@@ -13,6 +13,7 @@ from baomi.extract.base import Match
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.guard import parser_boundary
+from baomi.extract.image_size import SCAN_BYTES, header_size
 from baomi.extract.ocr_page import add_visual_cues, ocr_into, page_lines
 from baomi.extract.sniff import has_known_magic, image_kind
 
@@ -67,6 +68,10 @@ def load_rgb(blob: Blob, max_pixels: int) -> np.ndarray:
     """Decode an image blob to RGB, checking its declared size first."""
     from PIL import Image
 
+    with blob.open() as stream:
+        declared = header_size(stream.read(SCAN_BYTES))
+    if declared is not None:
+        check_pixels(*declared, max_pixels)
     with blob.open() as stream, parser_boundary("图片"):
         try:
             image = Image.open(stream)

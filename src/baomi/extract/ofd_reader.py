@@ -273,9 +273,9 @@ def _ocr_page_images(document: OfdDocument, page: _Page, source: str, ctx: Conte
             return
         image = Blob(path, source, data=document.package.raw(path))
         rgb = load_rgb(image, ctx.limits.max_pixels)
-        ctx.cue(cues.SCANNED)
         add_visual_cues(rgb, ctx, classify_kind=False)
-        ocr_into(rgb, ctx, source)
+        if ocr_into(rgb, ctx, source):
+            ctx.cue(cues.SCANNED)
 
 
 def read_ofd(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:

@@ -169,6 +169,6 @@ class PdfExtractor:
         except ExtractionError as error:
             ctx.problem(P.PARTIAL, f"pdf 第 {index + 1} 页无法渲染（{error.detail}），该页未检查")
             return
-        ctx.cue(cues.SCANNED)
         add_visual_cues(rgb, ctx, classify_kind=False)
-        ocr_into(rgb, ctx, source)
+        if ocr_into(rgb, ctx, source):
+            ctx.cue(cues.SCANNED)

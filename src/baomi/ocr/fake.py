@@ -10,11 +10,12 @@ from baomi.ocr.base import OcrLine, as_rgb_array
 
 def image_key(image: Any) -> str:
     """A 64-bit difference hash (hex) of an image; stable under small rescaling."""
+    import numpy as np
     from PIL import Image
 
     arr = as_rgb_array(image)
     small = Image.fromarray(arr).convert("L").resize((9, 8), Image.Resampling.BILINEAR)
-    px = list(small.getdata())
+    px = np.asarray(small).ravel().tolist()
     bits = 0
     for row in range(8):
         for col in range(8):

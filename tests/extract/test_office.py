@@ -1,0 +1,52 @@
+"""docx, xlsx and pptx: every place text can hide is read."""
+
+from baomi.extract import cues
+from tests.extract.helpers import run, sources, text_of
+from tests.synth.docs import docx_file, pptx_file, xlsx_file
+
+
+def test_docx_body_tables_headers_comments_deletions_and_properties(tmp_path):
+    result = run(docx_file(tmp_path / "方案.docx"))
+    assert not result.problems
+    body = text_of(result, "att1/body")
+    assert "关于河道巡查排班的安排" in body
+    assert "东岸站" in body and "周明" in body  # table cells
+    assert "已删除的一句话" in body  # tracked deletion is still in the file
+    assert "内部资料" in text_of(result, "att1/header")
+    assert "第一页" in text_of(result, "att1/footer")
+    assert "此段再核实" in text_of(result, "att1/comments")
+    assert "河道巡查工作方案" in text_of(result, "att1/props")
+    assert result.segments[0].source == "att1/name" and result.segments[0].text == "方案.docx"
+    assert all(s.media == "document" for s in result.segments)
+    assert cues.DOCUMENT in result.cues and cues.RED_HEADER not in result.cues
+
+
+def test_docx_red_header_from_formatting(tmp_path):
+    result = run(docx_file(tmp_path / "red.docx", red_header=True))
+    assert {cues.RED_TITLE, cues.RED_RULE, cues.RED_HEADER} <= result.cues
+    assert text_of(result, "att1/body").startswith("云岭县水务局文件")
+
+
+def test_xlsx_all_sheets_including_hidden(tmp_path):
+    result = run(xlsx_file(tmp_path / "值班.xlsx"))
+    assert not result.problems
+    first = text_of(result, "att1/sheet1")
+    assert first.splitlines()[0] == "值班表"
+    assert "李华\t13800001111" in first  # integers stay integers
+    assert "隐藏页的说明文字" in text_of(result, "att1/sheet2")
+    assert "三月值班安排" in text_of(result, "att1/props")
+
+
+def test_pptx_slides_tables_and_notes(tmp_path):
+    result = run(pptx_file(tmp_path / "汇报.pptx"))
+    assert not result.problems
+    assert "完成项目验收三项" in text_of(result, "att1/slide1")
+    assert "设备采购" in text_of(result, "att1/slide2")
+    assert "采购预算尚未批复" in text_of(result, "att1/slide2/notes")
+    assert "att1/slide2/notes" in sources(result)
+
+
+def test_docx_detected_by_content_not_name(tmp_path):
+    renamed = docx_file(tmp_path / "x.docx").rename(tmp_path / "holiday.jpg")
+    result = run(renamed)
+    assert "关于河道巡查排班的安排" in text_of(result, "att1/body")
