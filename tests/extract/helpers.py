@@ -12,7 +12,10 @@ from baomi.ocr import FakeOcr
 def run(path: Path, *, ocr=None, limits: Limits | None = None, name: str = "") -> Extracted:
     """Extract attachment 1 with a FakeOcr unless another backend is given."""
     return extract(
-        Attachment(path, name), 1, ocr=ocr if ocr is not None else FakeOcr(), limits=limits or Limits()
+        Attachment(path, name),
+        1,
+        ocr=ocr if ocr is not None else FakeOcr(),
+        limits=limits or Limits(),
     )
 
 

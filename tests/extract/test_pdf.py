@@ -9,7 +9,14 @@ from tests.synth.pages import official_page
 
 def test_text_layer_and_metadata(tmp_path):
     ocr = FakeOcr(["不应出现"])
-    result = run(pdf_file(tmp_path / "a.pdf", ["第一页：年度预算编制说明", "第二页：附表说明文字"], title="预算说明"), ocr=ocr)
+    result = run(
+        pdf_file(
+            tmp_path / "a.pdf",
+            ["第一页：年度预算编制说明", "第二页：附表说明文字"],
+            title="预算说明",
+        ),
+        ocr=ocr,
+    )
     assert not result.problems
     assert text_of(result, "att1/p1") == "第一页：年度预算编制说明"
     assert text_of(result, "att1/p2") == "第二页：附表说明文字"
@@ -30,7 +37,9 @@ def test_red_header_cue_from_rendered_first_page(tmp_path):
 def test_ocr_page_budget(tmp_path):
     pages = [official_page(red=False)] * 3
     ocr = FakeOcr(["扫描页文字"])
-    result = run(scanned_pdf(tmp_path / "scan3.pdf", pages), ocr=ocr, limits=Limits(max_ocr_pages=2))
+    result = run(
+        scanned_pdf(tmp_path / "scan3.pdf", pages), ocr=ocr, limits=Limits(max_ocr_pages=2)
+    )
     assert ocr.calls == 2
     assert "超出识别页数限制" in reasons(result)
 

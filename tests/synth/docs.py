@@ -24,7 +24,8 @@ def docx_file(path: Path, *, red_header: bool = False) -> Path:
         title.font.color.rgb = RGBColor(0xE6, 0x00, 0x12)
         rule = document.add_paragraph("云水发〔2024〕5号")
         borders = parse_xml(
-            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="18" w:space="1" w:color="FF0000"/></w:pBdr>'
+            f"<w:pBdr {nsdecls('w')}>"
+            '<w:bottom w:val="single" w:sz="18" w:space="1" w:color="FF0000"/></w:pBdr>'
         )
         rule._p.get_or_add_pPr().append(borders)
     para = document.add_paragraph("正文第一段：关于河道巡查排班的安排。")
@@ -132,7 +133,9 @@ def encrypted_pdf(path: Path, user_password: str, owner_password: str = "owner")
 OFD_NS = "http://www.ofdspec.org/2016"
 
 
-def _text_object(oid: int, x: float, y: float, text: str, size: float = 4.0, red: bool = False) -> str:
+def _text_object(
+    oid: int, x: float, y: float, text: str, size: float = 4.0, red: bool = False
+) -> str:
     fill = '<ofd:FillColor Value="230 0 18"/>' if red else ""
     return (
         f'<ofd:TextObject ID="{oid}" Boundary="{x} {y} 170 {size * 1.5}" Font="1" Size="{size}">'
@@ -148,7 +151,9 @@ def _page(objects: str, template: str | None = None) -> str:
     )
 
 
-def ofd_file(path: Path, *, documents: int = 1, bomb: bool = False, missing_page: bool = False) -> Path:
+def ofd_file(
+    path: Path, *, documents: int = 1, bomb: bool = False, missing_page: bool = False
+) -> Path:
     """An OFD with a 红头 template page (red title + red rule), two content pages per
     document, DocInfo and an annotation; optionally an entity bomb or a missing part."""
     bodies = []
@@ -172,7 +177,8 @@ def ofd_file(path: Path, *, documents: int = 1, bomb: bool = False, missing_page
         files[f"{base}/Tpls/Tpl_0/Content.xml"] = _page(
             _text_object(3, 30, 30, "松江区教育局文件", size=12, red=True)
             + '<ofd:PathObject ID="4" Boundary="20 62 170 0.6" LineWidth="0.6">'
-            '<ofd:StrokeColor Value="230 0 18"/><ofd:AbbreviatedData>M 0 0 L 170 0</ofd:AbbreviatedData>'
+            '<ofd:StrokeColor Value="230 0 18"/>'
+            "<ofd:AbbreviatedData>M 0 0 L 170 0</ofd:AbbreviatedData>"
             "</ofd:PathObject>"
         )
         files[f"{base}/Pages/Page_0/Content.xml"] = _page(
@@ -182,7 +188,9 @@ def ofd_file(path: Path, *, documents: int = 1, bomb: bool = False, missing_page
             + _text_object(8, 20, 95, f"文档{d + 1}第一页正文"),
             template="2",
         )
-        files[f"{base}/Pages/Page_1/Content.xml"] = _page(_text_object(9, 20, 40, f"文档{d + 1}第二页正文"))
+        files[f"{base}/Pages/Page_1/Content.xml"] = _page(
+            _text_object(9, 20, 40, f"文档{d + 1}第二页正文")
+        )
         files[f"{base}/Annots/Annotations.xml"] = (
             f'<?xml version="1.0" encoding="UTF-8"?><ofd:Annotations xmlns:ofd="{OFD_NS}">'
             '<ofd:Page PageID="10"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc></ofd:Page>'
@@ -195,7 +203,8 @@ def ofd_file(path: Path, *, documents: int = 1, bomb: bool = False, missing_page
             + "</ofd:Appearance></ofd:Annot></ofd:PageAnnot>"
         )
     files["OFD.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
         + "".join(bodies)
         + "</ofd:OFD>"
     )
@@ -204,7 +213,8 @@ def ofd_file(path: Path, *, documents: int = 1, bomb: bool = False, missing_page
             '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
             '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
             f'<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content><ofd:Layer ID="1">'
-            '<ofd:TextObject ID="2" Boundary="0 0 10 10"><ofd:TextCode X="0" Y="1">&lol2;</ofd:TextCode>'
+            '<ofd:TextObject ID="2" Boundary="0 0 10 10">'
+            '<ofd:TextCode X="0" Y="1">&lol2;</ofd:TextCode>'
             "</ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>"
         )
     if missing_page:
@@ -262,4 +272,9 @@ def png_header(width: int, height: int) -> bytes:
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     chunk = b"IHDR" + ihdr
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+    )

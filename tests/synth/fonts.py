@@ -24,7 +24,10 @@ def cjk_font_path() -> str | None:
     if shutil.which("fc-match"):
         try:
             out = subprocess.run(
-                ["fc-match", "-f", "%{file}", ":lang=zh"], capture_output=True, text=True, timeout=10
+                ["fc-match", "-f", "%{file}", ":lang=zh"],
+                capture_output=True,
+                text=True,
+                timeout=10,
             ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None

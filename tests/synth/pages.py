@@ -35,7 +35,9 @@ class PageText:
     )
 
 
-def official_page(text: PageText = PageText(), *, red: bool = True, size=(1240, 1754)) -> Image.Image:  # noqa: B008
+def official_page(
+    text: PageText = PageText(), *, red: bool = True, size=(1240, 1754)
+) -> Image.Image:
     """A white A4-like page with the 红头 layout (red title and rule when `red`)."""
     w, h = size
     page = Image.new("RGB", size, (252, 252, 250))
@@ -62,19 +64,21 @@ def official_page(text: PageText = PageText(), *, red: bool = True, size=(1240, 
     return page
 
 
-def sign_image(text: str = "档案整理室", size=(1200, 800)) -> Image.Image:  # noqa: B008
+def sign_image(text: str = "档案整理室", size=(1200, 800)) -> Image.Image:
     """A door plate: red lettering in a frame on a grey wall (red title, no rule)."""
     w, h = size
     img = Image.new("RGB", size, (200, 202, 198))
     draw = ImageDraw.Draw(img)
-    draw.rectangle((w * 0.2, h * 0.25, w * 0.8, h * 0.55), fill=(250, 250, 248), outline=RED, width=3)
+    draw.rectangle(
+        (w * 0.2, h * 0.25, w * 0.8, h * 0.55), fill=(250, 250, 248), outline=RED, width=3
+    )
     f = font(h // 9)
     tw = draw.textlength(text, font=f)
     draw.text(((w - tw) / 2, h * 0.32), text, fill=RED, font=f)
     return img
 
 
-def chat_screenshot(lines: tuple[str, ...], size=(1080, 2340)) -> Image.Image:  # noqa: B008
+def chat_screenshot(lines: tuple[str, ...], size=(1080, 2340)) -> Image.Image:
     """A flat-colour chat screen: status bar, title bar, bubbles."""
     w, h = size
     img = Image.new("RGB", size, (237, 237, 237))
@@ -99,7 +103,7 @@ def chat_screenshot(lines: tuple[str, ...], size=(1080, 2340)) -> Image.Image:  
     return img
 
 
-def blank_photo(size=(1200, 900), seed: int = 1) -> Image.Image:  # noqa: B008
+def blank_photo(size=(1200, 900), seed: int = 1) -> Image.Image:
     """A textless picture: smooth sky-to-ground gradient with mild noise."""
     rng = np.random.default_rng(seed)
     w, h = size
@@ -108,10 +112,14 @@ def blank_photo(size=(1200, 900), seed: int = 1) -> Image.Image:  # noqa: B008
     ground = np.array([90, 140, 80])[None, None, :]
     arr = (sky * (1 - ys) + ground * ys).repeat(w, axis=1)
     arr = arr + rng.normal(0, 2.0, arr.shape)
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(2))
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(2)
+    )
 
 
-def _perspective_coeffs(src: list[tuple[float, float]], dst: list[tuple[float, float]]) -> list[float]:
+def _perspective_coeffs(
+    src: list[tuple[float, float]], dst: list[tuple[float, float]]
+) -> list[float]:
     """Coefficients for Image.transform(PERSPECTIVE) mapping output dst → input src."""
     rows = []
     for (x, y), (u, v) in zip(dst, src, strict=True):
@@ -122,14 +130,18 @@ def _perspective_coeffs(src: list[tuple[float, float]], dst: list[tuple[float, f
     return list(np.linalg.solve(a, b))
 
 
-def phone_photo(page: Image.Image, *, seed: int = 7, out_size=(1200, 1600), quality: int = 82) -> Image.Image:  # noqa: B008
+def phone_photo(
+    page: Image.Image, *, seed: int = 7, out_size=(1200, 1600), quality: int = 82
+) -> Image.Image:
     """Photograph `page` on a desk: tilt/perspective, soft focus, sensor noise, uneven
     light (a gradient and a vignette) and JPEG compression."""
     rng = np.random.default_rng(seed)
     W, H = out_size
     desk = np.zeros((H, W, 3), dtype=float) + np.array([150, 120, 90])
     desk += rng.normal(0, 8, (H, W, 1))  # wood-ish texture
-    background = Image.fromarray(np.clip(desk, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(3))
+    background = Image.fromarray(np.clip(desk, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(3)
+    )
     # where the page corners land in the photo (jittered quadrilateral)
     m = 0.07
     jitter = lambda: rng.uniform(-0.035, 0.035)  # noqa: E731
@@ -142,7 +154,9 @@ def phone_photo(page: Image.Image, *, seed: int = 7, out_size=(1200, 1600), qual
     pw, ph = page.size
     corners = [(0, 0), (pw, 0), (pw, ph), (0, ph)]
     coeffs = _perspective_coeffs(corners, quad)
-    warped = page.convert("RGBA").transform(out_size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC)
+    warped = page.convert("RGBA").transform(
+        out_size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC
+    )
     background.paste(warped, (0, 0), warped)
     img = background.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 1.3)))
     arr = np.asarray(img).astype(float)
