@@ -15,16 +15,17 @@ Box = tuple[float, float, float, float]
 
 
 def boxes_for_span(lines: list[OcrLine], start: int, end: int) -> list[Box]:
-    """Boxes covering the half-open span [start, end) of "\\n".join(line texts).
+    """Boxes covering the half-open span [start, end) of the page text that `extract`
+    builds from these OCR lines (`baomi.ocr.base.page_text`).
 
     A line partly inside the span gets the matching horizontal slice of its box
     (characters assumed evenly spaced, as in horizontal CJK text).
     """
+    from baomi.ocr.base import page_text
+
     boxes: list[Box] = []
-    offset = 0
-    for line in lines:
-        line_start, line_end = offset, offset + len(line.text)
-        offset = line_end + 1  # the joining newline
+    for line_start, line in page_text(lines)[1]:
+        line_end = line_start + len(line.text)
         lo, hi = max(start, line_start), min(end, line_end)
         if lo >= hi:
             continue

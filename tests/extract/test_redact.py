@@ -37,3 +37,17 @@ def test_boxes_for_span():
     assert boxes_for_span(lines, start, start + 2) == [(0, 0, 20, 10)]
     across = boxes_for_span(lines, text.index("年"), text.index("会议") + 2)
     assert len(across) == 2 and across[1] == (0, 20, 40, 30)
+
+
+def test_cells_of_a_row_share_a_line_and_map_back():
+    from baomi.ocr.base import page_text
+
+    lines = [
+        OcrLine("姓名", (0, 0, 40, 20)),
+        OcrLine("张三", (100, 1, 140, 21)),
+        OcrLine("备注", (0, 40, 40, 60)),
+    ]
+    text, _ = page_text(lines)
+    assert text == "姓名 张三\n备注"
+    start = text.index("张三")
+    assert boxes_for_span(lines, start, start + 2) == [(100, 1, 140, 21)]

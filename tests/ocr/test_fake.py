@@ -37,3 +37,19 @@ def test_reading_order_rows_then_columns():
 
 def test_scaled_line():
     assert OcrLine("a", (1, 2, 3, 4)).scaled(2).bbox == (2, 4, 6, 8)
+
+
+def test_reading_order_keeps_rows_of_a_tilted_table():
+    import math
+
+    slope = math.tan(math.radians(3))
+    lines = []
+    for row in range(3):
+        for col in range(4):
+            x = 50 + col * 300
+            y = 100 + row * 40 + x * slope  # rows fall to the right by 3°
+            lines.append(OcrLine(f"r{row}c{col}", (x, y, x + 120, y + 20), 1.0, 3.0))
+    lines.append(OcrLine("title spanning the page", (50, 20, 1100, 50), 1.0, 3.0))
+    order = [ln.text for ln in reading_order(lines)]
+    assert order[1:5] == ["r0c0", "r0c1", "r0c2", "r0c3"]
+    assert order[-4:] == ["r2c0", "r2c1", "r2c2", "r2c3"]

@@ -112,9 +112,9 @@ class ImageExtractor:
 def ocr_lines(
     path: Path, ocr: OcrBackend | None = None, limits: Limits | None = None
 ) -> list[OcrLine]:
-    """The OCR lines of an image file exactly as `extract` reads them (same order, boxes
-    in EXIF-upright pixels): "\\n".join of their texts is the "att/ocr" segment text.
-    Raises ExtractionError when the image cannot be read."""
+    """The OCR lines of an image file exactly as `extract` reads them (reading order,
+    boxes in EXIF-upright pixels); `baomi.ocr.base.page_text(lines)` is the text of its
+    "attN/ocr" segment. Raises ExtractionError when the image cannot be read."""
     from baomi.extract.context import Context
     from baomi.extract.result import Limits
 

@@ -59,11 +59,14 @@ def page_lines(rgb: np.ndarray, ctx: Context, *, prefilter: bool = True) -> list
 
 
 def join_lines(lines: list[OcrLine]) -> tuple[str, BBox | None]:
-    """The page text (lines joined by newlines, so spans map back to lines with
-    `baomi.redact.boxes_for_span`) and the union box of the lines."""
+    """The page text (`baomi.ocr.base.page_text`: a row's lines joined by spaces, rows by
+    newlines; `baomi.redact.boxes_for_span` maps its spans back to boxes) and the union
+    box of the lines."""
+    from baomi.ocr.base import page_text
+
     if not lines:
         return "", None
-    text = "\n".join(line.text for line in lines)
+    text, _ = page_text(lines)
     box = (
         min(ln.bbox[0] for ln in lines),
         min(ln.bbox[1] for ln in lines),
@@ -74,8 +77,8 @@ def join_lines(lines: list[OcrLine]) -> tuple[str, BBox | None]:
 
 
 def ocr_into(rgb: np.ndarray, ctx: Context, source: str, *, prefilter: bool = True) -> int:
-    """OCR a page into one "image" segment (its lines joined by newlines, in reading
-    order, box = union of line boxes); returns the number of lines read."""
+    """OCR a page into one "image" segment (its text laid out in rows, box = union of
+    the line boxes); returns the number of lines read."""
     lines = page_lines(rgb, ctx, prefilter=prefilter)
     text, box = join_lines(lines)
     ctx.add(text, source, "image", box)

@@ -30,8 +30,9 @@ class Extracted:
 
     `segments`: text with provenance ("att1/name", "att1/p2", "att1/ocr",
     "att1/zip/inner.docx/body" …). An OCR'd image or page is one segment: its lines
-    in reading order joined by "\\n", bbox = the union of the line boxes (per-line boxes
-    for redaction: `baomi.extract.image.ocr_lines` + `baomi.redact.boxes_for_span`).
+    laid out in rows (a row's lines joined by a space, rows by newlines), bbox = the
+    union of the line boxes (per-line boxes for redaction: `extract.image.ocr_lines`
+    and `baomi.redact.boxes_for_span`).
     `cues`: visual/structural cues (see `baomi.extract.cues`).
     `problems`: parts that could not be inspected; the engine makes each a finding.
     """

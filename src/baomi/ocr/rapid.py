@@ -6,6 +6,7 @@ construction — because loading the ONNX models takes about a second.
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any
 
@@ -58,7 +59,10 @@ class RapidOcrBackend:
                 continue
             xs = [float(p[0]) for p in points]
             ys = [float(p[1]) for p in points]
-            lines.append(OcrLine(str(text), (min(xs), min(ys), max(xs), max(ys)), score))
+            # points run clockwise from the top-left: the top edge gives the baseline slope
+            angle = math.degrees(math.atan2(ys[1] - ys[0], max(xs[1] - xs[0], 1e-6)))
+            box = (min(xs), min(ys), max(xs), max(ys))
+            lines.append(OcrLine(str(text), box, score, angle))
         return lines
 
 
