@@ -50,3 +50,48 @@ def test_docx_detected_by_content_not_name(tmp_path):
     renamed = docx_file(tmp_path / "x.docx").rename(tmp_path / "holiday.jpg")
     result = run(renamed)
     assert "关于河道巡查排班的安排" in text_of(result, "att1/body")
+
+
+def _with_member(path, name, data):
+    """Rewrite an OOXML zip with one more member."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        members = {info.filename: src.read(info) for info in src.infolist()}
+    members[name] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for member, content in members.items():
+            out.writestr(member, content)
+    return path
+
+
+def test_pictures_in_a_docx_are_ocred_icons_are_not(tmp_path):
+    import docx
+    from docx.shared import Inches
+
+    from baomi.ocr import FakeOcr
+    from tests.synth.pages import official_page
+
+    page, icon = tmp_path / "page.png", tmp_path / "icon.png"
+    official_page(size=(620, 877)).save(page)
+    official_page(size=(60, 80)).save(icon)
+    document = docx.Document()
+    document.add_paragraph("见下图")
+    document.add_picture(str(page), width=Inches(4))
+    document.add_picture(str(icon), width=Inches(0.5))
+    path = tmp_path / "pic.docx"
+    document.save(path)
+    ocr = FakeOcr(["图片里的文字"])
+    result = run(path, ocr=ocr)
+    assert ocr.calls == 1
+    assert text_of(result, "att1/img1") == "图片里的文字"
+    assert cues.RED_HEADER in result.cues  # the pasted picture is a red-header page
+
+
+def test_embedded_workbook_in_a_docx_is_reviewed(tmp_path):
+    inner = xlsx_file(tmp_path / "inner.xlsx").read_bytes()
+    path = _with_member(
+        docx_file(tmp_path / "outer.docx"), "word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner
+    )
+    result = run(path)
+    assert "李华" in text_of(result, "att1/embed/Microsoft_Excel_Worksheet.xlsx/sheet1")

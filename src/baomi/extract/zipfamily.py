@@ -12,6 +12,7 @@ from baomi.extract.base import Match
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.docx_reader import read_docx
+from baomi.extract.embedded import read_embeddings, read_pictures
 from baomi.extract.ofd_reader import read_ofd
 from baomi.extract.pptx_reader import read_pptx
 from baomi.extract.sniff import has_known_magic, is_zip
@@ -80,3 +81,6 @@ class ZipFamilyExtractor:
             if kind != "ofd":  # the OOXML libraries parse with lxml; OFD uses defusedxml per part
                 refuse_dtd(zf, sorted(names), kind)
             reader(blob, zf, ctx)
+            if kind != "ofd":
+                read_pictures(blob, zf, ctx)
+                read_embeddings(blob, zf, ctx)
