@@ -114,3 +114,23 @@ def test_problems_carry_no_attachment_text(tmp_path, index):
     path.write_bytes(b"PK\x03\x04garbage")
     result = extract(Attachment(path), index, ocr=FakeOcr())
     assert all("机密" not in str(p) for p in result.problems)
+
+
+def test_missing_library_is_a_problem_not_a_crash(tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_cv2(name, *args, **kwargs):
+        if name == "cv2":
+            raise ImportError("libGL.so.1: cannot open shared object file", name="cv2")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cv2)
+    from PIL import Image
+
+    path = tmp_path / "a.png"
+    Image.new("RGB", (300, 200), "white").save(path)
+    result = run(path)
+    assert reasons(result) == ["缺少解析组件"]
+    assert result.segments[0].text == "a.png"

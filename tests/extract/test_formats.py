@@ -110,3 +110,9 @@ def test_unsupported_formats_are_problems(tmp_path, name, data):
     result = run(path)
     assert reasons(result) == ["不支持的文件类型"]
     assert result.segments[0].text == name
+
+
+def test_utf16_without_bom_by_extension(tmp_path):
+    path = tmp_path / "nobom.txt"
+    path.write_bytes("no BOM 的双字节文本".encode("utf-16-le"))
+    assert text_of(run(path), "att1/text") == "no BOM 的双字节文本"

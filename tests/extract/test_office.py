@@ -95,3 +95,15 @@ def test_embedded_workbook_in_a_docx_is_reviewed(tmp_path):
     )
     result = run(path)
     assert "李华" in text_of(result, "att1/embed/Microsoft_Excel_Worksheet.xlsx/sheet1")
+
+
+def test_truncated_office_files_are_corrupt(tmp_path):
+    from tests.extract.helpers import reasons
+
+    for maker, name in ((docx_file, "a.docx"), (xlsx_file, "b.xlsx"), (pptx_file, "c.pptx")):
+        data = maker(tmp_path / name).read_bytes()
+        cut = tmp_path / f"cut_{name}"
+        cut.write_bytes(data[: len(data) // 2])
+        result = run(cut)
+        assert reasons(result) == ["文件损坏"], name
+        assert result.segments[0].text == f"cut_{name}"

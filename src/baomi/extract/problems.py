@@ -23,6 +23,7 @@ MEMBERS = "压缩包文件过多"
 PIXELS = "图像尺寸过大"
 UNSAFE_XML = "不安全的 XML"
 NO_OCR = "缺少文字识别组件"
+MISSING_PART = "缺少解析组件"
 OCR_FAILED = "文字识别失败"
 
 
