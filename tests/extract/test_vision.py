@@ -64,3 +64,11 @@ def test_fit_within_scales_back():
     assert max(small.shape[:2]) == 1600 and abs(small.shape[0] * factor - 4000) < 1
     same, one = fit_within(small, 2000)
     assert same is small and one == 1.0
+
+
+def test_dim_photo_is_still_a_document_photo_with_red_header():
+    from PIL import ImageEnhance
+
+    dim = ImageEnhance.Brightness(phone_photo(official_page(), seed=23)).enhance(0.55)
+    assert classify(rgb(dim)).kind is ImageKind.DOCUMENT_PHOTO
+    assert find_red_cues(rgb(dim)).header

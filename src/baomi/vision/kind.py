@@ -88,7 +88,9 @@ def _paper_and_rows(small: np.ndarray, gray: np.ndarray) -> tuple[float, int]:
     import numpy as np
 
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
-    bright = (hsv[:, :, 1] < 60) & (hsv[:, :, 2] > 130)
+    value = hsv[:, :, 2]
+    otsu, _ = cv2.threshold(value, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = (hsv[:, :, 1] < 60) & (value > max(80.0, min(130.0, otsu)))  # dim rooms too
     mask = bright.astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, 8)
