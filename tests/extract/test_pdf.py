@@ -78,3 +78,24 @@ def test_garbage_after_pdf_magic_is_corrupt(tmp_path):
     bad.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
     result = run(bad)
     assert "文件损坏" in reasons(result)
+
+
+def test_text_page_with_a_large_picture_is_also_ocred(tmp_path):
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("STSong-Light", 14)
+    c.drawString(72, 800, "请查看下面这张照片，附件说明如下")
+    c.drawImage(ImageReader(official_page()), 50, 50, width=495, height=700)
+    c.showPage()
+    c.save()
+    ocr = FakeOcr(["照片中的文字"])
+    result = run(path, ocr=ocr)
+    assert ocr.calls == 1
+    texts = [s.text for s in result.segments if s.source == "att1/p1"]
+    assert texts[0].startswith("请查看下面这张照片") and "照片中的文字" in texts

@@ -70,6 +70,24 @@ def _render(document: Any, index: int, max_pixels: int) -> np.ndarray:
     return np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
 
 
+LARGE_IMAGE_SHARE = 0.4  # a picture covering this much of a page may hold text: OCR it too
+
+
+def _image_share(document: Any, index: int) -> float:
+    """The largest share of the page covered by one image object."""
+    import pypdfium2.raw as pdfium_c
+
+    page = document[index]
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    best = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        bounds = obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()
+        left, bottom, right, top = bounds
+        best = max(best, abs(right - left) * abs(top - bottom) / area)
+    return min(best, 1.0)
+
+
 class _Pages:
     """Text of pages through pypdf, or through pdfium when pypdf cannot decrypt."""
 
@@ -130,12 +148,12 @@ class PdfExtractor:
             except ExtractionError:
                 ctx.problem(P.PARTIAL, f"pdf 第 {index + 1} 页无法解析，该页未检查")
                 continue
+            ctx.add(text, source, "document")
             if len("".join(text.split())) >= MIN_LAYER_CHARS:
-                ctx.add(text, source, "document")
                 if index == 0:
                     self._first_page_cues(pages, ctx)
-                continue
-            ctx.add(text, source, "document")
+                if not self._large_image(pages, index):
+                    continue
             if not ctx.take_ocr_page():
                 not_ocred += 1
                 continue
@@ -150,8 +168,17 @@ class PdfExtractor:
         if not_ocred:
             ctx.problem(
                 P.OCR_PAGES,
-                f"{not_ocred} 页扫描页超过 {ctx.limits.max_ocr_pages} 页识别上限，未检查",
+                f"{not_ocred} 页扫描页或图片页超过 {ctx.limits.max_ocr_pages} 页识别上限，未检查",
             )
+
+    @staticmethod
+    def _large_image(pages: _Pages, index: int) -> bool:
+        """A text page that also carries a big picture (a pasted scan or photo)."""
+        try:
+            with parser_boundary("pdf 图片"):
+                return _image_share(pages.pdfium, index) >= LARGE_IMAGE_SHARE
+        except ExtractionError:
+            return True  # cannot tell: look at the rendered page
 
     def _first_page_cues(self, pages: _Pages, ctx: Context) -> None:
         """Red 红头 cues of page 1 from a low-cost render (colour is not in the text)."""
