@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -149,6 +150,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=6)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     ocr = RapidOcrBackend()
     with tempfile.TemporaryDirectory() as tmp:
         out_dir = Path(tmp)
@@ -202,6 +204,10 @@ def main() -> None:
         ("extract() of that photo, OCR skipped (ms)", f"{textless_ms:.0f}"),
         ("docx pages/s (30 paragraphs a page)", f"{docx_rate:.0f}"),
         ("pdf text-layer pages/s (30 lines a page)", f"{pdf_rate:.0f}"),
+        (
+            "1-min load average before / after (2 cores)",
+            f"{load_before:.1f} / {os.getloadavg()[0]:.1f}",
+        ),
     ]
     width = max(len(k) for k, _ in table)
     for key, value in table:
@@ -216,6 +222,8 @@ def main() -> None:
         "prefilter_textless_12mp_ms": round(prefilter_ms, 1),
         "extract_textless_12mp_ms": round(textless_ms, 1),
         "docx_pages_per_s": round(docx_rate, 1), "pdf_pages_per_s": round(pdf_rate, 1),
+        "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
     }, ensure_ascii=False))  # fmt: skip
 
 
