@@ -12,6 +12,7 @@ only inside the extractor that needs them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from baomi.errors import ExtractionError
@@ -28,13 +29,17 @@ if TYPE_CHECKING:
 __all__ = ["Extracted", "Extractor", "Limits", "Match", "extract"]
 
 
+def _display_name(attachment: Attachment) -> str:
+    return attachment.name or Path(attachment.path).name
+
+
 def _name_only(attachment: Attachment, ctx: Context, source: str) -> None:
     from baomi.extract.dispatch import choose
 
-    path = attachment.path
+    path = Path(attachment.path)
     extractor = choose(path, b"")
     ctx.add(
-        attachment.display_name,
+        _display_name(attachment),
         f"{source}/name",
         extractor.media(path, b"") if extractor else "document",
     )
@@ -54,7 +59,7 @@ def extract(
 
     ctx = Context(index, limits, ocr)
     source = f"att{index}"
-    path = attachment.path
+    path = Path(attachment.path)
     try:
         if not path.is_file():
             _name_only(attachment, ctx, source)
@@ -68,7 +73,7 @@ def extract(
                 f"文件 {P.mib(size)}，超过 {P.mib(limits.max_file_bytes)} 上限，内容未检查",
             )
             return ctx.result()
-        run(Blob(attachment.display_name, source, 0, path=path), ctx)
+        run(Blob(_display_name(attachment), source, 0, path=path), ctx)
     except P.LimitReached as error:
         ctx.record(error)
     except ExtractionError as error:
