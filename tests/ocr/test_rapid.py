@@ -16,10 +16,15 @@ from tests.extract.helpers import run, text_of
 from tests.synth.fonts import cjk_font_path
 from tests.synth.pages import official_page, phone_photo
 
-needs_ocr = pytest.mark.skipif(
+_skip_without_ocr = pytest.mark.skipif(
     not rapidocr_available() or cjk_font_path() is None,
     reason="needs rapidocr-onnxruntime and a CJK font (fonts-wqy-microhei)",
 )
+
+
+def needs_ocr(test):
+    """Real-OCR test: marked `ocr` (deselect with -m "not ocr") and skipped when unusable."""
+    return pytest.mark.ocr(_skip_without_ocr(test))
 
 
 def test_construction_loads_nothing():
