@@ -1,0 +1,110 @@
+"""Safe use of zip containers (archives, OOXML, OFD): bomb checks before any member is
+inflated, readable member names, and refusal of XML carrying DTDs or entities."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+
+from baomi.errors import ExtractionError
+from baomi.extract import problems as P
+from baomi.extract.blob import Blob
+from baomi.extract.context import Context
+
+RATIO_MIN_BYTES = 1 << 20  # members smaller than this cannot be bombs worth refusing
+XML_SCAN_BYTES = 64 * 1024
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!doctype", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def open_zip(blob: Blob) -> zipfile.ZipFile:
+    """Open a zip container or raise a 文件损坏 problem."""
+    try:
+        return zipfile.ZipFile(blob.open())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise ExtractionError(P.CORRUPT, f"{blob.suffix or 'zip'} 压缩结构损坏") from exc
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name; names without the UTF-8 flag are re-decoded as UTF-8 or GBK
+    (Chinese Windows tools write GBK names that zipfile reads as cp437 mojibake)."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def is_encrypted(info: zipfile.ZipInfo) -> bool:
+    return bool(info.flag_bits & 0x1)
+
+
+def check_member(info: zipfile.ZipInfo, position: int, ctx: Context) -> None:
+    """Refuse a member that is too large or inflates suspiciously (before reading it)."""
+    limits = ctx.limits
+    if info.file_size > limits.max_file_bytes:
+        raise ExtractionError(
+            P.TOO_BIG,
+            f"压缩包第 {position} 个文件解压后 {P.mib(info.file_size)}，"
+            f"超过 {P.mib(limits.max_file_bytes)} 上限",
+        )
+    if info.file_size >= RATIO_MIN_BYTES:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.max_compression_ratio:
+            raise ExtractionError(
+                P.BOMB,
+                f"压缩包第 {position} 个文件压缩比 {ratio:.0f}:1，"
+                f"超过 {limits.max_compression_ratio:g}:1 上限",
+            )
+
+
+def guard_container(zf: zipfile.ZipFile, ctx: Context, kind: str) -> None:
+    """For OOXML/OFD: all members must pass the bomb checks, and their total counts
+    against the attachment's uncompressed budget (the parser will inflate them)."""
+    members = zf.infolist()
+    if len(members) > ctx.limits.max_archive_members:
+        raise ExtractionError(P.MEMBERS, f"{kind} 含 {len(members)} 个部件，超过上限")
+    for position, info in enumerate(members, 1):
+        if is_encrypted(info):
+            raise ExtractionError(P.ENCRYPTED, f"{kind} 部件已加密，内容无法检查")
+        try:
+            check_member(info, position, ctx)
+        except ExtractionError as error:
+            raise ExtractionError(error.reason, f"{kind}：{error.detail}") from None
+    ctx.take_uncompressed(sum(info.file_size for info in members))
+
+
+def refuse_dtd(zf: zipfile.ZipFile, names: Iterable[str], kind: str) -> None:
+    """OOXML/OFD parts never need a DTD; one that declares entities may be a bomb."""
+    for name in names:
+        if not name.lower().endswith((".xml", ".rels")):
+            continue
+        try:
+            with zf.open(name) as stream:
+                head = stream.read(XML_SCAN_BYTES)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+            raise ExtractionError(P.CORRUPT, f"{kind} 部件损坏") from exc
+        if any(marker in head for marker in _DTD_MARKERS):
+            raise ExtractionError(P.UNSAFE_XML, f"{kind} 含 DTD/实体声明（可能是实体炸弹），未解析")
+
+
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Read a member, never more than `limit` bytes (declared sizes can lie)."""
+    try:
+        with zf.open(info) as stream:
+            data = stream.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ExtractionError(P.CORRUPT, f"压缩成员无法解压（{type(exc).__name__}）") from exc
+    if len(data) > limit:
+        raise ExtractionError(P.BOMB, "压缩成员实际解压大小超过声明，已停止")
+    return data
