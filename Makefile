@@ -4,10 +4,11 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-# Debian packages: venv support, and a CJK font for the tests that render document photos.
-APT_PKGS := python3-venv fonts-wqy-microhei
+# Debian packages: venv support; libGL/GLib for OpenCV (rapidocr pulls in opencv-python);
+# a CJK font for the tests that render document photos.
+APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei
 
-.PHONY: run test lint bench system-deps clean
+.PHONY: run test bench bench-quick system-deps clean
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
@@ -31,9 +32,16 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+DEV_CORPUS := $(wildcard ../shared/eval/dev.jsonl)
+
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(if $(DEV_CORPUS),--dev $(DEV_CORPUS))
+	$(BIN)/python -m bench.bench_attachments
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python -m bench.run --quick $(if $(DEV_CORPUS),--dev $(DEV_CORPUS))
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -182,7 +182,7 @@ class Reviewer:
             kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
             if kind:
                 seg_media.add(kind)
-        ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media))
+        ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media), seg.media)
         cands: list[Candidate] = []
         triggered = _detectors_by_trigger()
         for i in sorted({i for c in hits.by_category for i in triggered.get(c, ())}):

@@ -14,6 +14,33 @@ if TYPE_CHECKING:
 Box = tuple[float, float, float, float]
 
 
+_CLAUSE_END = set("，,。；;！!？?\n")
+
+
+def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to the clause around it (between Chinese clause punctuation)."""
+    while start > 0 and text[start - 1] not in _CLAUSE_END:
+        start -= 1
+    while end < len(text) and text[end] not in _CLAUSE_END:
+        end += 1
+    return start, end
+
+
+def redact_text(
+    text: str, spans: Iterable[tuple[int, int]], fill: str = "＊", whole_clause: bool = True
+) -> str:
+    """`text` with every character inside the half-open spans (widened to their clause
+    unless `whole_clause` is False) replaced by `fill`; whitespace is kept."""
+    chars = list(text)
+    for start, end in spans:
+        if whole_clause:
+            start, end = clause_span(text, start, end)
+        for i in range(max(0, start), min(len(chars), end)):
+            if not chars[i].isspace():
+                chars[i] = fill
+    return "".join(chars)
+
+
 def boxes_for_span(lines: list[OcrLine], start: int, end: int) -> list[Box]:
     """Boxes covering the half-open span [start, end) of the page text that `extract`
     builds from these OCR lines (`baomi.ocr.base.page_text`).

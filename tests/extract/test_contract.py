@@ -20,9 +20,7 @@ from tests.synth.docs import docx_file, pdf_file
 def test_missing_file_still_reviews_its_name(tmp_path):
     result = run(tmp_path / "涉密机房.jpg")
     assert reasons(result) == ["无法读取文件"]
-    assert [(s.text, s.source, s.media) for s in result.segments] == [
-        ("涉密机房.jpg", "att1/name", "image")
-    ]
+    assert [(s.text, s.source, s.media) for s in result.segments] == [("涉密机房.jpg", "att1/name", "image")]
 
 
 def test_display_name_is_used_and_index_in_sources(tmp_path):
@@ -80,15 +78,11 @@ PREFIXES = [
 ]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     prefix=st.sampled_from(PREFIXES),
     body=st.binary(max_size=2000),
-    suffix=st.sampled_from(
-        [".jpg", ".pdf", ".docx", ".xlsx", ".pptx", ".ofd", ".zip", ".txt", ".doc", ""]
-    ),
+    suffix=st.sampled_from([".jpg", ".pdf", ".docx", ".xlsx", ".pptx", ".ofd", ".zip", ".txt", ".doc", ""]),
 )
 def test_garbage_never_raises(tmp_path, prefix, body, suffix):
     path = tmp_path / f"garbage{suffix}"

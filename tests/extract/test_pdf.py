@@ -37,9 +37,7 @@ def test_red_header_cue_from_rendered_first_page(tmp_path):
 def test_ocr_page_budget(tmp_path):
     pages = [official_page(red=False)] * 3
     ocr = FakeOcr(["扫描页文字"])
-    result = run(
-        scanned_pdf(tmp_path / "scan3.pdf", pages), ocr=ocr, limits=Limits(max_ocr_pages=2)
-    )
+    result = run(scanned_pdf(tmp_path / "scan3.pdf", pages), ocr=ocr, limits=Limits(max_ocr_pages=2))
     assert ocr.calls == 2
     assert "超出识别页数限制" in reasons(result)
 

@@ -133,9 +133,7 @@ def encrypted_pdf(path: Path, user_password: str, owner_password: str = "owner")
 OFD_NS = "http://www.ofdspec.org/2016"
 
 
-def _text_object(
-    oid: int, x: float, y: float, text: str, size: float = 4.0, red: bool = False
-) -> str:
+def _text_object(oid: int, x: float, y: float, text: str, size: float = 4.0, red: bool = False) -> str:
     fill = '<ofd:FillColor Value="230 0 18"/>' if red else ""
     return (
         f'<ofd:TextObject ID="{oid}" Boundary="{x} {y} 170 {size * 1.5}" Font="1" Size="{size}">'
@@ -151,9 +149,7 @@ def _page(objects: str, template: str | None = None) -> str:
     )
 
 
-def ofd_file(
-    path: Path, *, documents: int = 1, bomb: bool = False, missing_page: bool = False
-) -> Path:
+def ofd_file(path: Path, *, documents: int = 1, bomb: bool = False, missing_page: bool = False) -> Path:
     """An OFD with a 红头 template page (red title + red rule), two content pages per
     document, DocInfo and an annotation; optionally an entity bomb or a missing part."""
     bodies = []
@@ -188,9 +184,7 @@ def ofd_file(
             + _text_object(8, 20, 95, f"文档{d + 1}第一页正文"),
             template="2",
         )
-        files[f"{base}/Pages/Page_1/Content.xml"] = _page(
-            _text_object(9, 20, 40, f"文档{d + 1}第二页正文")
-        )
+        files[f"{base}/Pages/Page_1/Content.xml"] = _page(_text_object(9, 20, 40, f"文档{d + 1}第二页正文"))
         files[f"{base}/Annots/Annotations.xml"] = (
             f'<?xml version="1.0" encoding="UTF-8"?><ofd:Annotations xmlns:ofd="{OFD_NS}">'
             '<ofd:Page PageID="10"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc></ofd:Page>'
@@ -204,9 +198,7 @@ def ofd_file(
         )
     files["OFD.xml"] = (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
-        + "".join(bodies)
-        + "</ofd:OFD>"
+        f'<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">' + "".join(bodies) + "</ofd:OFD>"
     )
     if bomb:
         files["Doc_0/Pages/Page_1/Content.xml"] = (
@@ -272,9 +264,4 @@ def png_header(width: int, height: int) -> bytes:
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     chunk = b"IHDR" + ihdr
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + struct.pack(">I", len(ihdr))
-        + chunk
-        + struct.pack(">I", zlib.crc32(chunk))
-    )
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))

@@ -35,9 +35,7 @@ class PageText:
     )
 
 
-def official_page(
-    text: PageText = PageText(), *, red: bool = True, size=(1240, 1754)
-) -> Image.Image:
+def official_page(text: PageText = PageText(), *, red: bool = True, size=(1240, 1754)) -> Image.Image:
     """A white A4-like page with the 红头 layout (red title and rule when `red`)."""
     w, h = size
     page = Image.new("RGB", size, (252, 252, 250))
@@ -69,9 +67,7 @@ def sign_image(text: str = "档案整理室", size=(1200, 800)) -> Image.Image:
     w, h = size
     img = Image.new("RGB", size, (200, 202, 198))
     draw = ImageDraw.Draw(img)
-    draw.rectangle(
-        (w * 0.2, h * 0.25, w * 0.8, h * 0.55), fill=(250, 250, 248), outline=RED, width=3
-    )
+    draw.rectangle((w * 0.2, h * 0.25, w * 0.8, h * 0.55), fill=(250, 250, 248), outline=RED, width=3)
     f = font(h // 9)
     tw = draw.textlength(text, font=f)
     draw.text(((w - tw) / 2, h * 0.32), text, fill=RED, font=f)
@@ -112,14 +108,10 @@ def blank_photo(size=(1200, 900), seed: int = 1) -> Image.Image:
     ground = np.array([90, 140, 80])[None, None, :]
     arr = (sky * (1 - ys) + ground * ys).repeat(w, axis=1)
     arr = arr + rng.normal(0, 2.0, arr.shape)
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(
-        ImageFilter.GaussianBlur(2)
-    )
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(2))
 
 
-def _perspective_coeffs(
-    src: list[tuple[float, float]], dst: list[tuple[float, float]]
-) -> list[float]:
+def _perspective_coeffs(src: list[tuple[float, float]], dst: list[tuple[float, float]]) -> list[float]:
     """Coefficients for Image.transform(PERSPECTIVE) mapping output dst → input src."""
     rows = []
     for (x, y), (u, v) in zip(dst, src, strict=True):
@@ -130,18 +122,14 @@ def _perspective_coeffs(
     return list(np.linalg.solve(a, b))
 
 
-def phone_photo(
-    page: Image.Image, *, seed: int = 7, out_size=(1200, 1600), quality: int = 82
-) -> Image.Image:
+def phone_photo(page: Image.Image, *, seed: int = 7, out_size=(1200, 1600), quality: int = 82) -> Image.Image:
     """Photograph `page` on a desk: tilt/perspective, soft focus, sensor noise, uneven
     light (a gradient and a vignette) and JPEG compression."""
     rng = np.random.default_rng(seed)
     W, H = out_size
     desk = np.zeros((H, W, 3), dtype=float) + np.array([150, 120, 90])
     desk += rng.normal(0, 8, (H, W, 1))  # wood-ish texture
-    background = Image.fromarray(np.clip(desk, 0, 255).astype(np.uint8)).filter(
-        ImageFilter.GaussianBlur(3)
-    )
+    background = Image.fromarray(np.clip(desk, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(3))
     # where the page corners land in the photo (jittered quadrilateral)
     m = 0.07
     jitter = lambda: rng.uniform(-0.035, 0.035)  # noqa: E731

@@ -226,6 +226,47 @@ def explain(
     _print_verdict(trace.verdict)
 
 
+@app.command()
+def redact(
+    text: Annotated[str | None, typer.Argument(help="要打码的消息文本")] = None,
+    channel: ChannelOpt = "direct",
+    image: Annotated[Path | None, typer.Option("--image", help="要打码的图片（按文字识别框遮盖）")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="打码后的图片保存路径")] = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """输出打码后的副本：文本中检出的内容替换为＊，图片中对应文字区域涂黑。"""
+    from baomi.redact import boxes_for_span, redact_image, redact_text
+
+    reviewer = _reviewer(policy)
+    try:
+        if image is None:
+            if not text:
+                raise InputError("请给出要打码的文本，或用 --image 指定图片")
+            verdict = reviewer.review(build_message(text, channel))
+            spans = [(f.span.start, f.span.end) for f in verdict.findings if f.span.source == "text"]
+            out.print(redact_text(text, spans), soft_wrap=True)
+            return
+        if output is None:
+            raise InputError("图片打码需要 --output 指定保存路径")
+        from baomi.extract.image import ocr_lines
+        from baomi.ocr.base import page_text
+
+        lines = ocr_lines(image)
+        page = page_text(lines)[0]
+        verdict = reviewer.review(build_message(page or " ", channel))
+        # a classified document is covered whole; otherwise what was caught
+        if "R01" in verdict.rules:
+            spans = [(0, len(page))]
+        else:
+            spans = [(f.span.start, f.span.end) for f in verdict.findings if f.span.end > f.span.start]
+        boxes = [b for start, end in spans for b in boxes_for_span(lines, start, end)]
+        drawn = redact_image(image, boxes, output)
+    except BaomiError as exc:
+        _fail(exc)
+        return
+    err.print(f"已遮盖 {drawn} 处，规则：{', '.join(verdict.rules) or '无'}；保存到 {output}")
+
+
 # Categories whose matched text is personal data: explain shows them masked.
 _MASKED = {"id_number", "mobile", "bank_card", "address"}
 

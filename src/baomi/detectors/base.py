@@ -31,6 +31,8 @@ class Context:
     # What the message carries besides typed text: "image", "video", "audio", "document",
     # from attachments or from chat placeholders like [图片].
     media: frozenset[str] = field(default_factory=frozenset)
+    # what this segment's own text came from: "text", "image" (OCR), "document" …
+    segment_media: str = "text"
 
     @property
     def text(self) -> str:

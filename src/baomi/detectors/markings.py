@@ -52,6 +52,22 @@ def star_markings(ctx: Context) -> list[tuple[Hit, Hit]]:
     return pairs
 
 
+_OCR_PERIOD = re.compile(r"\s?(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s?年|\s?长期")
+
+
+def ocr_markings(ctx: Context, levels: list[Hit]) -> list[tuple[Hit, Hit]]:
+    """机密10年 in text read from an image: OCR often drops the small ★ of a marking.
+    The period (matched here) stands in for the star hit."""
+    if ctx.segment_media != "image":
+        return []
+    out = []
+    for level in levels:
+        m = _OCR_PERIOD.match(ctx.text, level.end)
+        if m and not ctx.text.startswith("★", level.end):
+            out.append((level, Hit("star", level.end, m.end(), "★" + m.group().strip())))
+    return out
+
+
 def _star_has_period(star: Hit) -> bool:
     return len(star.term) > 1
 
@@ -117,7 +133,7 @@ def detect_markings(ctx: Context) -> list[Candidate]:
     classified: list[Hit] = []  # hits that make a nearby title/文号 an R03
     levels = marking_levels(ctx)
     level_set = set(levels)
-    full_markings = star_markings(ctx)
+    full_markings = star_markings(ctx) + ocr_markings(ctx, levels)
 
     # 1. Full markings: level + ★ (+ period)
     for level, star in full_markings:
@@ -132,6 +148,9 @@ def detect_markings(ctx: Context) -> list[Candidate]:
         score = 0.95 if _star_has_period(star) else 0.85
         if ctx.hits.near("copy_number", level, 60, 60):
             reasons.append("附近有份号")
+            score += 0.05
+        if "red_header" in ctx.media:
+            reasons.append("图片为红头文件")
             score += 0.05
         out.append(
             make_finding(

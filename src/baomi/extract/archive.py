@@ -27,9 +27,7 @@ def read_archive(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
 
     depth = blob.depth + 1
     if depth > ctx.limits.max_archive_depth:
-        raise ExtractionError(
-            P.DEPTH, f"压缩包嵌套超过 {ctx.limits.max_archive_depth} 层，内层未检查"
-        )
+        raise ExtractionError(P.DEPTH, f"压缩包嵌套超过 {ctx.limits.max_archive_depth} 层，内层未检查")
     ctx.cue(cues.ARCHIVE)
     members = [info for info in zf.infolist() if not info.is_dir()]
     if len(members) > ctx.limits.max_archive_members:
@@ -44,9 +42,7 @@ def read_archive(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
         source = f"{blob.source}/zip/{name}"
         try:
             if is_encrypted(info):
-                raise ExtractionError(
-                    P.ENCRYPTED, f"压缩包第 {position} 个文件已加密，内容无法检查"
-                )
+                raise ExtractionError(P.ENCRYPTED, f"压缩包第 {position} 个文件已加密，内容无法检查")
             check_member(info, position, ctx)
             ctx.take_uncompressed(info.file_size)
             data = read_member(zf, info, min(info.file_size, ctx.limits.max_file_bytes))

@@ -82,9 +82,7 @@ class Context:
     def check_time(self) -> None:
         """Stop the attachment once its wall-clock budget is spent."""
         if self._clock() > self._deadline:
-            raise P.LimitReached(
-                P.TIMEOUT, f"处理超过 {self.limits.timeout_s:g} 秒，其余内容未检查"
-            )
+            raise P.LimitReached(P.TIMEOUT, f"处理超过 {self.limits.timeout_s:g} 秒，其余内容未检查")
 
     def time_left(self) -> float:
         return self._deadline - self._clock()

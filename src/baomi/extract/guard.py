@@ -22,8 +22,6 @@ def parser_boundary(kind: str) -> Iterator[None]:
     except ExtractionError:
         raise
     except (MemoryError, RecursionError) as exc:
-        raise ExtractionError(
-            P.CORRUPT, f"{kind} 结构异常，解析中止（{type(exc).__name__}）"
-        ) from exc
+        raise ExtractionError(P.CORRUPT, f"{kind} 结构异常，解析中止（{type(exc).__name__}）") from exc
     except Exception as exc:  # broad on purpose: see docstring
         raise ExtractionError(P.CORRUPT, f"{kind} 无法解析（{type(exc).__name__}）") from exc

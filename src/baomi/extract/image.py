@@ -45,9 +45,7 @@ def check_pixels(width: int, height: int, max_pixels: int) -> None:
     if width <= 0 or height <= 0:
         raise ExtractionError(P.CORRUPT, f"图像尺寸无效（{width}×{height}）")
     if width * height > max_pixels:
-        raise ExtractionError(
-            P.PIXELS, f"{width}×{height} 像素，超过 {max_pixels} 像素上限，未解码"
-        )
+        raise ExtractionError(P.PIXELS, f"{width}×{height} 像素，超过 {max_pixels} 像素上限，未解码")
 
 
 def flatten(image: PILImage.Image) -> np.ndarray:
@@ -83,9 +81,7 @@ def load_rgb(blob: Blob, max_pixels: int) -> np.ndarray:
         except Image.DecompressionBombError as exc:
             raise ExtractionError(P.PIXELS, "图像像素数超过解码器安全上限，未解码") from exc
         except OSError as exc:
-            raise ExtractionError(
-                P.CORRUPT, f"图片数据损坏或不完整（{exc.__class__.__name__}）"
-            ) from exc
+            raise ExtractionError(P.CORRUPT, f"图片数据损坏或不完整（{exc.__class__.__name__}）") from exc
         return flatten(image)
 
 
@@ -109,9 +105,7 @@ class ImageExtractor:
         ocr_into(rgb, ctx, f"{blob.source}/ocr")
 
 
-def ocr_lines(
-    path: Path, ocr: OcrBackend | None = None, limits: Limits | None = None
-) -> list[OcrLine]:
+def ocr_lines(path: Path, ocr: OcrBackend | None = None, limits: Limits | None = None) -> list[OcrLine]:
     """The OCR lines of an image file exactly as `extract` reads them (reading order,
     boxes in EXIF-upright pixels); `baomi.ocr.base.page_text(lines)` is the text of its
     "attN/ocr" segment. Raises ExtractionError when the image cannot be read."""

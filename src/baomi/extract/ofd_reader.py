@@ -78,9 +78,7 @@ class OfdPackage:
     def resolve(self, base_dir: str, location: str) -> str:
         """A part path: absolute locations from the package root, others from base_dir."""
         location = location.strip().replace("\\", "/")
-        joined = (
-            location.lstrip("/") if location.startswith("/") else posixpath.join(base_dir, location)
-        )
+        joined = location.lstrip("/") if location.startswith("/") else posixpath.join(base_dir, location)
         return posixpath.normpath(joined).lstrip("/")
 
     def raw(self, path: str) -> bytes:
@@ -100,9 +98,7 @@ class OfdPackage:
         try:
             return fromstring(data, forbid_dtd=True)
         except DefusedXmlException as exc:
-            raise ExtractionError(
-                P.UNSAFE_XML, "ofd 含 DTD/实体声明（可能是实体炸弹），未解析"
-            ) from exc
+            raise ExtractionError(P.UNSAFE_XML, "ofd 含 DTD/实体声明（可能是实体炸弹），未解析") from exc
         except ET.ParseError as exc:
             raise ExtractionError(P.CORRUPT, "ofd 部件 XML 无法解析") from exc
 
@@ -138,11 +134,7 @@ class _Page:
                 y = (_numbers(code.get("Y"), 1) or (0.0,))[0]
                 if code.text:
                     self.glyphs.append(_Glyphs(bound[0] + x, bound[1] + y, size_mm, code.text))
-            if (
-                _is_red(obj, "FillColor")
-                and size_mm >= MIN_TITLE_SIZE_MM
-                and bound[1] < 0.45 * height
-            ):
+            if _is_red(obj, "FillColor") and size_mm >= MIN_TITLE_SIZE_MM and bound[1] < 0.45 * height:
                 self.red.add(cues.RED_TITLE)
         for obj in descendants(root, "PathObject"):
             bound = _numbers(obj.get("Boundary"), 4)
@@ -185,9 +177,7 @@ class OfdDocument:
         pages = child(self.root, "Pages")
         if pages is None:
             return []
-        return [
-            self.package.resolve(self.base, p.get("BaseLoc", "")) for p in children(pages, "Page")
-        ]
+        return [self.package.resolve(self.base, p.get("BaseLoc", "")) for p in children(pages, "Page")]
 
     def page(self, path: str) -> _Page:
         root = self.package.xml(path)
@@ -213,9 +203,7 @@ class OfdDocument:
                         res = self.package.xml(res_path)
                     except ExtractionError:
                         continue
-                    res_base = self.package.resolve(
-                        posixpath.dirname(res_path), res.get("BaseLoc", ".")
-                    )
+                    res_base = self.package.resolve(posixpath.dirname(res_path), res.get("BaseLoc", "."))
                     for media in descendants(res, "MultiMedia"):
                         file = child(media, "MediaFile")
                         if media.get("ID") and file is not None and file.text:
@@ -232,9 +220,7 @@ class OfdDocument:
         texts: list[str] = []
         for loc in descendants(index, "FileLoc"):
             if loc.text:
-                annot = self.package.xml(
-                    self.package.resolve(posixpath.dirname(index_path), loc.text)
-                )
+                annot = self.package.xml(self.package.resolve(posixpath.dirname(index_path), loc.text))
                 texts.extend(code.text for code in descendants(annot, "TextCode") if code.text)
         return "\n".join(texts)
 
@@ -267,9 +253,7 @@ def _ocr_page_images(document: OfdDocument, page: _Page, source: str, ctx: Conte
         if path is None:
             continue
         if not ctx.take_ocr_page():
-            ctx.problem(
-                P.OCR_PAGES, f"扫描页超过 {ctx.limits.max_ocr_pages} 页识别上限，其余未检查"
-            )
+            ctx.problem(P.OCR_PAGES, f"扫描页超过 {ctx.limits.max_ocr_pages} 页识别上限，其余未检查")
             return
         image = Blob(path, source, data=document.package.raw(path))
         rgb = load_rgb(image, ctx.limits.max_pixels)

@@ -42,9 +42,7 @@ def read_pptx(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
         for number, slide in enumerate(presentation.slides, 1):
             ctx.check_time()
             source = f"{blob.source}/slide{number}"
-            ctx.add(
-                "\n".join(t for t in shape_texts(slide.shapes) if t.strip()), source, "document"
-            )
+            ctx.add("\n".join(t for t in shape_texts(slide.shapes) if t.strip()), source, "document")
             if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
                 ctx.add(slide.notes_slide.notes_text_frame.text, f"{source}/notes", "document")
         ctx.add(_properties(presentation), f"{blob.source}/props", "document")

@@ -55,9 +55,7 @@ def _skew(lines: list[OcrLine]) -> float:
     """Median baseline slope (radians) of lines long enough to measure it."""
     import math
 
-    angles = sorted(
-        ln.angle for ln in lines if ln.bbox[2] - ln.bbox[0] > 2 * (ln.bbox[3] - ln.bbox[1])
-    )
+    angles = sorted(ln.angle for ln in lines if ln.bbox[2] - ln.bbox[0] > 2 * (ln.bbox[3] - ln.bbox[1]))
     if not angles:
         return 0.0
     return math.radians(angles[len(angles) // 2])

@@ -43,9 +43,7 @@ class KindEvidence:
 def _top_colour_share(small: np.ndarray, top: int = 3) -> float:
     import numpy as np
 
-    packed = (small[:, :, 0].astype(np.int32) >> 1 << 14) | (
-        small[:, :, 1].astype(np.int32) >> 1 << 7
-    )
+    packed = (small[:, :, 0].astype(np.int32) >> 1 << 14) | (small[:, :, 1].astype(np.int32) >> 1 << 7)
     packed |= small[:, :, 2].astype(np.int32) >> 1
     counts = np.bincount(packed.ravel())
     return float(np.sort(counts)[-top:].sum() / packed.size)
@@ -102,9 +100,7 @@ def _paper_and_rows(small: np.ndarray, gray: np.ndarray) -> tuple[float, int]:
     region = gray[y : y + bh, x : x + bw]
     if region.size == 0:
         return share, 0
-    ink = cv2.adaptiveThreshold(
-        region, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
-    )
+    ink = cv2.adaptiveThreshold(region, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     profile = (ink > 0).mean(axis=1)
     inked = profile > max(0.01, 0.25 * float(profile.mean()))
     rows = int(np.count_nonzero(inked[1:] & ~inked[:-1]))

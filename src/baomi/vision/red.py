@@ -76,9 +76,7 @@ def _rule_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     import cv2
 
     h, w = mask.shape
-    bridged = cv2.morphologyEx(
-        mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1))
-    )
+    bridged = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
     contours, _ = cv2.findContours(bridged, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     pieces: list[tuple[float, float, float, float]] = []  # (centre_y, x0, x1, length)
     for contour in contours:
