@@ -173,7 +173,9 @@ class Reviewer:
         norm = normalise(seg.text)
         hits = self.matcher.scan(norm.text)
         st = SegmentTrace(seg, norm, hits)
-        if not hits:
+        triggered = _detectors_by_trigger()
+        todo = sorted({i for c in hits.by_category for i in triggered.get(c, ())})
+        if not todo:
             return st
         seg_media = set(media)
         if seg.media != "text":
@@ -184,10 +186,10 @@ class Reviewer:
                 seg_media.add(kind)
         ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media), seg.media)
         cands: list[Candidate] = []
-        triggered = _detectors_by_trigger()
-        for i in sorted({i for c in hits.by_category for i in triggered.get(c, ())}):
+        for i in todo:
             cands.extend(REGISTRY[i].fn(ctx))
-        st.candidates, st.removed = apply_filters(cands, ctx)
+        if cands:
+            st.candidates, st.removed = apply_filters(cands, ctx)
         return st
 
 
@@ -231,7 +233,11 @@ def build_message(
     """Validate caller input into a `Message` (errors name the problem, in Chinese)."""
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    atts = tuple(a if isinstance(a, Attachment) else Attachment(Path(a)) for a in attachments)
+    atts = (
+        tuple(a if isinstance(a, Attachment) else Attachment(Path(a)) for a in attachments)
+        if attachments
+        else ()
+    )
     if not text.strip() and not atts:
         raise EmptyMessageError()
     return Message(text, Channel.parse(channel), atts, id)

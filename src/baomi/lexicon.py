@@ -78,6 +78,33 @@ def word_variants(word: str, positions: list[int], initials: bool = False) -> se
     return out
 
 
+VARIANTS_FILE = "homophone_variants.tsv"
+
+
+def variant_key(word: str, spec: dict) -> str:
+    """The cache key of one homophones entry: the word and how it may be disguised."""
+    swap = ",".join(str(i) for i in spec["swap"])
+    return f"{word}|{swap}|{int(bool(spec['initials']))}"
+
+
+def _cached_variants() -> dict[str, set[str]]:
+    """Variants generated ahead of time (scripts/build_variants.py), so that start-up
+    does not load pypinyin's dictionary; an entry missing here is generated live."""
+    path = resources.files("baomi.data").joinpath(VARIANTS_FILE)
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, variants = line.partition("\t")
+        out[key] = set(variants.split(" ")) if variants else set()
+    return out
+
+
+def load_homophone_specs() -> dict[str, dict]:
+    raw = yaml.safe_load(resources.files("baomi.data").joinpath("lexicon.yaml").read_text(encoding="utf-8"))
+    return raw["homophones"]
+
+
 @cache
 def load_lexicon() -> dict[str, tuple[Cue, ...]]:
     """term → cues (a term may belong to several categories)."""
@@ -100,8 +127,10 @@ def load_lexicon() -> dict[str, tuple[Cue, ...]]:
     for term in raw.get("blockers", ()):
         add(str(term), Cue(BLOCKER))
     exact_terms = {t: [c.category for c in cues] for t, cues in table.items()}
+    cached = _cached_variants()
     for word, spec in raw["homophones"].items():
-        variants = word_variants(word, spec["swap"], spec["initials"])
+        key = variant_key(word, spec)
+        variants = cached[key] if key in cached else word_variants(word, spec["swap"], spec["initials"])
         if spec["category"]:
             for variant in variants:
                 add(variant, Cue(spec["category"], weak=True, base=word))

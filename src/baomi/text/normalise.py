@@ -36,6 +36,8 @@ _DELETE_RE = re.compile(
 _ASTERISK_STAR_RE = re.compile(f"(?<={_LEVEL_BEFORE_STAR}|jm|JM)\\*")
 # Bracket variants around a 4-digit year, as in document numbers.
 _BRACKET_OPEN = re.compile(r"[\[【(（〔［]")
+# Anything at all for the deletion, asterisk and bracket steps (most chat has none).
+_ANY_WORK = re.compile(f"[{_ZERO_WIDTH}*\\[【(（〔［]|[{_HAN}][ \t\u3000·.\\-_|/~・•]")
 _YEAR_BRACKETS_RE = re.compile(r"[\[【(（〔［]((?:19|20)\d\d)[\]】)）〕］]")
 
 WIDTH, T2S, ZERO_WIDTH, SEPARATOR, STAR_FORM, BRACKET = (
@@ -137,6 +139,8 @@ def normalise(original: str) -> NormalisedText:
     """Normalise `original` in one pass; see the module docstring for what is folded."""
     text = original.translate(_translate_table())
     breaks: list[tuple[int, int]] = []
+    if not _ANY_WORK.search(text):
+        return NormalisedText(original, text, ())
     if _DELETE_RE.search(text):
         parts: list[str] = []
         last = 0

@@ -1,0 +1,28 @@
+import importlib.util
+from pathlib import Path
+
+from baomi.lexicon import VARIANTS_FILE, load_lexicon, word_variants
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_variants_are_up_to_date():
+    spec = importlib.util.spec_from_file_location("build_variants", ROOT / "scripts/build_variants.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shipped = (ROOT / "src/baomi/data" / VARIANTS_FILE).read_text(encoding="utf-8")
+    assert shipped == module.render(), "run scripts/build_variants.py"
+
+
+def test_variants_cover_pinyin_initials_and_homophones():
+    variants = word_variants("机密", [0, 1], initials=True)
+    assert {"jimi", "jm", "ji密", "机mi", "鸡密"} <= variants
+    assert "机密" not in variants
+    assert "jm" not in word_variants("绝密", [0], initials=False)
+
+
+def test_compounds_get_disguised_forms():
+    lexicon = load_lexicon()
+    assert any(c.category == "key_place" and c.weak for c in lexicon["保蜜室"])
+    assert any(c.category == "level" and c.weak for c in lexicon["鸡密"])
+    assert all(not c.weak for c in lexicon["机要室"])
