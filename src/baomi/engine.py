@@ -35,6 +35,8 @@ from baomi.text.normalise import NormalisedText, normalise
 
 _RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
 _DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
+_NO_MEDIA: frozenset[str] = frozenset()
+_ALLOW = Verdict(Decision.ALLOW, (), (), tip(Decision.ALLOW, ()))
 _TAG_MEDIA = {
     "图片": "image",
     "照片": "image",
@@ -125,12 +127,10 @@ class Reviewer:
     ) -> tuple[Verdict, list[tuple[str, Decision]]]:
         segments, media, findings = self._segments(msg)
         for seg in segments:
-            st = self._review_segment(seg, msg.channel, media)
-            if traces is not None:
-                traces.append(st)
-            findings.extend(c.finding for c in st.candidates)
+            for cand in self._review_segment(seg, msg.channel, media, traces):
+                findings.append(cand.finding)
         if not findings:
-            return Verdict(Decision.ALLOW, (), (), tip(Decision.ALLOW, ()), msg.id), []
+            return (_ALLOW if msg.id is None else Verdict(Decision.ALLOW, (), (), _ALLOW.tip, msg.id)), []
         findings = [f for f in findings if f.score >= self.policy.min_score]
         if any(f.rule in _DERIVING for f in findings):
             # R10's own detector covers internal work information that no other rule names
@@ -144,6 +144,8 @@ class Reviewer:
 
     def _segments(self, msg: Message) -> tuple[list[Segment], frozenset[str], list[Finding]]:
         segments = [Segment(msg.text, "text")] if msg.text else []
+        if not msg.attachments:
+            return segments, _NO_MEDIA, []
         media: set[str] = set()
         problems: list[Finding] = []
         if msg.attachments:
@@ -169,28 +171,31 @@ class Reviewer:
                     )
         return segments, frozenset(media), problems
 
-    def _review_segment(self, seg: Segment, channel: Channel, media: frozenset[str]) -> SegmentTrace:
+    def _review_segment(
+        self, seg: Segment, channel: Channel, media: frozenset[str], traces: list[SegmentTrace] | None
+    ) -> list[Candidate]:
+        """Candidates that survived the filters; every stage goes to `traces` if given."""
         norm = normalise(seg.text)
         hits = self.matcher.scan(norm.text)
-        st = SegmentTrace(seg, norm, hits)
         triggered = _detectors_by_trigger()
         todo = sorted({i for c in hits.by_category for i in triggered.get(c, ())})
-        if not todo:
-            return st
-        seg_media = set(media)
-        if seg.media != "text":
-            seg_media.add(seg.media)
-        for tag in hits.get("media_tag"):
-            kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
-            if kind:
-                seg_media.add(kind)
-        ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media), seg.media)
-        cands: list[Candidate] = []
-        for i in todo:
-            cands.extend(REGISTRY[i].fn(ctx))
-        if cands:
-            st.candidates, st.removed = apply_filters(cands, ctx)
-        return st
+        kept: list[Candidate] = []
+        removed: list[tuple[Candidate, str, str]] = []
+        if todo:
+            seg_media = set(media)
+            if seg.media != "text":
+                seg_media.add(seg.media)
+            for tag in hits.get("media_tag"):
+                kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
+                if kind:
+                    seg_media.add(kind)
+            ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media), seg.media)
+            cands = [c for i in todo for c in REGISTRY[i].fn(ctx)]
+            if cands:
+                kept, removed = apply_filters(cands, ctx)
+        if traces is not None:
+            traces.append(SegmentTrace(seg, norm, hits, kept, removed))
+        return kept
 
 
 @cache
@@ -238,7 +243,7 @@ def build_message(
         if attachments
         else ()
     )
-    if not text.strip() and not atts:
+    if not atts and (not text or text.isspace()):
         raise EmptyMessageError()
     return Message(text, Channel.parse(channel), atts, id)
 

@@ -132,7 +132,8 @@ class Matcher:
         automaton = ahocorasick.Automaton()
         for term, cues in lexicon.items():
             latin_edges = (term[0].isascii() and term[0].isalpha(), term[-1].isascii() and term[-1].isalpha())
-            automaton.add_word(term, (len(term), term, cues, latin_edges))
+            pairs = tuple((cue.category, cue.weak) for cue in cues)
+            automaton.add_word(term, (len(term), term, pairs, latin_edges))
         automaton.make_automaton()
         self._automaton = automaton
 
@@ -140,18 +141,19 @@ class Matcher:
         """Every cue and pattern in `text` (already normalised), in two passes total."""
         by_category: dict[str, list[Hit]] = {}
         n = len(text)
-        for end_index, (length, term, cues, (latin_head, latin_tail)) in self._automaton.iter(text):
+        new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
+        for end_index, (length, term, pairs, (latin_head, latin_tail)) in self._automaton.iter(text):
             start = end_index - length + 1
             if (latin_head and start > 0 and "a" <= text[start - 1] <= "z") or (
                 latin_tail and end_index + 1 < n and "a" <= text[end_index + 1] <= "z"
             ):
                 continue  # a Latin cue inside a longer word (jm in jmeter)
-            for cue in cues:
-                hit = Hit(cue.category, start, end_index + 1, term, cue.weak)
-                if cue.category in by_category:
-                    by_category[cue.category].append(hit)
+            for category, weak in pairs:
+                hit = new(Hit, (category, start, end_index + 1, term, weak))
+                if category in by_category:
+                    by_category[category].append(hit)
                 else:
-                    by_category[cue.category] = [hit]
+                    by_category[category] = [hit]
         for m in _COMBINED.finditer(text):
             kind, start, end = m.lastgroup, m.start(), m.end()
             if kind == "doc_number":
@@ -168,6 +170,8 @@ class Matcher:
                 by_category[kind].append(hit)
             else:
                 by_category[kind] = [hit]
+        if not by_category:
+            return Hits(by_category)
         blockers = by_category.pop(BLOCKER, None)
         if blockers:
             _drop_blocked(by_category, blockers)

@@ -57,8 +57,11 @@ def _t2s_pairs() -> dict[str, str]:
 
 
 @cache
-def _translate_table() -> dict[int, str]:
-    """Length-preserving map: NFKC (1:1 only), traditional → simplified, star forms, lowercase."""
+def _translate_table() -> list[int]:
+    """Length-preserving map for `str.translate`: NFKC (1:1 only), traditional →
+    simplified, star forms, lowercase. A list over the whole BMP rather than a dict:
+    `translate` then never takes the slow miss path (a raised LookupError per
+    unmapped character); characters beyond the BMP fall through unchanged."""
     table: dict[int, str] = {}
     t2s = _t2s_pairs()
     for cp in range(0xA0, 0x10000):
@@ -81,7 +84,7 @@ def _translate_table() -> dict[int, str]:
     for cp, out in list(table.items()):
         if "A" <= out <= "Z":
             table[cp] = out.lower()
-    return table
+    return [ord(table[cp]) if cp in table else cp for cp in range(0x10000)]
 
 
 @dataclass(frozen=True, slots=True)
