@@ -23,6 +23,8 @@ WINDOW_BEFORE, WINDOW_AFTER = 30, 45
 _NOT_AFTER_SHORT = set("长里面势部限域")
 # Titles that also name non-leaders (a hotel's 部长, "向领导反映"): they need an itinerary
 # with a coming time, not just a movement.
+_OFFICE_TITLES = {"主任", "副主任"}
+_INSPECT = re.compile(r"调研|考察|视察|督导|督查|检查|慰问|走访")
 _WEAK_TITLES = {
     "领导",
     "部长",
@@ -61,10 +63,13 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
         moves = bool(_MOVE.search(ctx.text[lo:hi]))
         accompany = [h for h in near["itinerary"] if h.term in _ACCOMPANY]
         reason = None
+        inspects = bool(_INSPECT.search(ctx.text, leader.end, hi))
         if (leader.term in _WEAK_TITLES or leader.weak) and not (
-            (near["itinerary"] or near["clock"]) and near["future"]
+            (near["itinerary"] or near["clock"] or inspects) and near["future"]
         ):
             continue
+        if leader.term in _OFFICE_TITLES and not (near["future"] and (near["itinerary"] or inspects)):
+            continue  # every office has a 主任: only an inspection tour makes it an itinerary
         if accompany and (
             ctx.has_visual
             or ctx.hits.within("image_cue", lo, hi)

@@ -12,7 +12,7 @@ import re
 
 from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
 from baomi.match import Hit
-from baomi.validators import Validity, validate_id_card
+from baomi.validators import Validity, validate_bank_card, validate_id_card
 
 _SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
@@ -59,7 +59,7 @@ def _order_number(ctx: Context, hit: Hit) -> bool:
     return bool(ctx.hits.near("order_label", hit, 10, 0))
 
 
-@detector("personal_data", ("P01",), ("id_number", "diagnosis", "mobile"))
+@detector("personal_data", ("P01",), ("id_number", "diagnosis", "mobile", "bank_card"))
 def detect_personal(ctx: Context) -> list[Candidate]:
     out = []
     for hit in ctx.hits.get("id_number"):
@@ -80,6 +80,29 @@ def detect_personal(ctx: Context) -> list[Candidate]:
     if out:
         return out[:1]
     duty = ctx.hits.has("duty")
+    cards = [
+        h
+        for h in ctx.hits.get("bank_card")
+        if validate_bank_card(h.term) is not Validity.INVALID
+        and not _own(ctx, h)
+        and not _order_number(ctx, h)
+    ]
+    for hit in cards:
+        labelled = ctx.hits.near("card_label", hit, 8, 0)
+        if (labelled or validate_bank_card(hit.term) is Validity.VALID) and (
+            names_near(ctx, hit, 20, 5) or duty or len(cards) >= 2
+        ):
+            return [
+                make_finding(
+                    ctx,
+                    "P01",
+                    [hit],
+                    evidence=mask("银行卡号"),
+                    detector="personal_data",
+                    score=0.85,
+                    reasons=["他人银行卡号（校验有效）及姓名或名单"],
+                )
+            ]
     for hit in ctx.hits.get("diagnosis") + ctx.hits.get("mobile"):
         if hit.category == "mobile" and (_own(ctx, hit) or _order_number(ctx, hit)):
             continue
