@@ -131,6 +131,35 @@ def make_finding(
     return Candidate(finding, hits[0])
 
 
+@dataclass(frozen=True)
+class Reporter:
+    """Makes the candidates of one detector: `report(ctx, rule, hits, score, reason)`.
+    Evidence defaults to the first hit's cue word, masked."""
+
+    detector: str
+
+    def __call__(
+        self,
+        ctx: Context,
+        rule: str,
+        hits: Iterable[Hit],
+        score: float,
+        reason: str | Iterable[str],
+        evidence: str | None = None,
+    ) -> Candidate:
+        hits = list(hits)
+        reasons = [reason] if isinstance(reason, str) else list(reason)
+        return make_finding(
+            ctx,
+            rule,
+            hits,
+            evidence=evidence or mask(hits[0].term),
+            detector=self.detector,
+            score=score,
+            reasons=reasons,
+        )
+
+
 DetectFn = Callable[[Context], list[Candidate]]
 
 

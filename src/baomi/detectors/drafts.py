@@ -7,7 +7,9 @@ subject (方案, 办法, 预算 …) and a sign that it is unfinished or not to 
 
 from __future__ import annotations
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector
+
+report = Reporter("drafts")
 
 _SHARING = ("no_spread", "unfinished", "internal_mark")
 
@@ -28,15 +30,5 @@ def detect_drafts(ctx: Context) -> list[Candidate]:
         reasons = [f"未定稿事项「{hit.term}」"]
         if unfinished:
             reasons.append(f"且注明「{unfinished[0].term}」")
-        out.append(
-            make_finding(
-                ctx,
-                "R05",
-                [hit, *subject[:1]],
-                evidence=mask(hit.term),
-                detector="drafts",
-                score=0.85 if formal else 0.75,
-                reasons=reasons,
-            )
-        )
+        out.append(report(ctx, "R05", [hit, *subject[:1]], 0.85 if formal else 0.75, reasons))
     return out[:1]

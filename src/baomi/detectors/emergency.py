@@ -8,8 +8,11 @@ a document marked internal). F01 needs an emergency told on hearsay (听说, 据
 
 from __future__ import annotations
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
 from baomi.match import Hit
+
+report_hearsay = Reporter("hearsay")
+report_unpublished_emergency = Reporter("unpublished_emergency")
 
 # Emergency words that alone are everyday (a fender-bender, a rescue drill).
 _MILD = {
@@ -79,14 +82,12 @@ def detect_unpublished(ctx: Context) -> list[Candidate]:
         if not markers:
             continue
         return [
-            make_finding(
+            report_unpublished_emergency(
                 ctx,
                 "R08",
                 [hit, markers[0]],
-                evidence=mask(hit.term),
-                detector="unpublished_emergency",
-                score=0.85,
-                reasons=[f"突发事件「{hit.term}」尚未经有权机关发布（{markers[0].term}）"],
+                0.85,
+                [f"突发事件「{hit.term}」尚未经有权机关发布（{markers[0].term}）"],
             )
         ]
     return []
@@ -110,14 +111,13 @@ def detect_hearsay(ctx: Context) -> list[Candidate]:
         if not weighty:
             continue
         return [
-            make_finding(
+            report_hearsay(
                 ctx,
                 "F01",
                 [say, events[0]],
+                0.8,
+                [f"以「{say.term}」传播未经核实的突发事件信息（{events[0].term}）"],
                 evidence=mask(f"{say.term}…{events[0].term}"),
-                detector="hearsay",
-                score=0.8,
-                reasons=[f"以「{say.term}」传播未经核实的突发事件信息（{events[0].term}）"],
             )
         ]
     return []

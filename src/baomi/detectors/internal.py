@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
 from baomi.model import Channel
+
+report_internal_documents = Reporter("internal_documents")
+report_outside_posting = Reporter("outside_posting")
 
 _INSTRUCTION_QUOTE = re.compile(r"批示[:,]?[“\"]|【领导批示】|领导批示[:：]|批示说")
 _MEETING = (
@@ -55,55 +58,28 @@ def detect_internal(ctx: Context) -> list[Candidate]:
         ] in ("】", "]", ")", "》", " ")
         shared = ctx.hits.near("reproduce", hit, 20, 30) or ctx.hits.near("no_spread", hit, 20, 30)
         if label or shared or ctx.media & {"image", "document"}:
-            out.append(
-                make_finding(
-                    ctx,
-                    "R06",
-                    [hit],
-                    evidence=mask(hit.term),
-                    detector="internal_documents",
-                    score=0.8,
-                    reasons=[f"传播未公开的{hit.term}"],
-                )
-            )
+            out.append(report_internal_documents(ctx, "R06", [hit], 0.8, f"传播未公开的{hit.term}"))
     for hit in ctx.hits.get("internal_mark"):
-        out.append(
-            make_finding(
-                ctx,
-                "R06",
-                [hit],
-                evidence=mask(hit.term),
-                detector="internal_documents",
-                score=0.9,
-                reasons=[f"未公开内部文件标注「{hit.term}」"],
-            )
-        )
+        out.append(report_internal_documents(ctx, "R06", [hit], 0.9, f"未公开内部文件标注「{hit.term}」"))
     for hit in ctx.hits.get("leader_instruction"):
         around = ctx.text[max(0, hit.start - 12) : hit.end + 4]
         if _INSTRUCTION_QUOTE.search(around) and "精神" not in ctx.text[hit.end : hit.end + 4]:
             out.append(
-                make_finding(
-                    ctx,
-                    "R06",
-                    [hit],
-                    evidence=mask("领导批示"),
-                    detector="internal_documents",
-                    score=0.85,
-                    reasons=["传播领导批示原文"],
+                report_internal_documents(
+                    ctx, "R06", [hit], 0.85, "传播领导批示原文", evidence=mask("领导批示")
                 )
             )
     for hit in ctx.hits.get("screenshot"):
         ref = ctx.hits.near("work_group_ref", hit, 25, 15)
         if ref:
             out.append(
-                make_finding(
+                report_internal_documents(
                     ctx,
                     "R06",
                     [hit, ref[0]],
+                    0.8,
+                    [f"工作群部署安排的截图（{ref[0].term}）"],
                     evidence=mask(f"{ref[0].term}截图"),
-                    detector="internal_documents",
-                    score=0.8,
-                    reasons=[f"工作群部署安排的截图（{ref[0].term}）"],
                 )
             )
     return out[:1]
@@ -114,17 +90,7 @@ def detect_outside_posting(ctx: Context) -> list[Candidate]:
     if ctx.channel not in (Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH):
         return []
     for hit in ctx.hits.get("review_flag"):
-        return [
-            make_finding(
-                ctx,
-                "R10",
-                [hit],
-                evidence=mask(hit.term),
-                detector="outside_posting",
-                score=0.9,
-                reasons=["注明未经保密审查的机关内部事项"],
-            )
-        ]
+        return [report_outside_posting(ctx, "R10", [hit], 0.9, "注明未经保密审查的机关内部事项")]
     for unit in ctx.hits.get("unit_ref"):
         matters = ctx.hits.near("internal_matter", unit, 15, 40)
         if ctx.channel is Channel.PUBLISH:
@@ -140,14 +106,13 @@ def detect_outside_posting(ctx: Context) -> list[Candidate]:
         if ctx.hits.near("public_event", unit, 15, 40) or ctx.hits.near("published", unit, 30, 60):
             continue
         return [
-            make_finding(
+            report_outside_posting(
                 ctx,
                 "R10",
                 [unit, matters[0]],
+                0.75,
+                [f"向机关外发布内部工作信息（{unit.term}…{matters[0].term}）"],
                 evidence=mask(f"{unit.term}{matters[0].term}"),
-                detector="outside_posting",
-                score=0.75,
-                reasons=[f"向机关外发布内部工作信息（{unit.term}…{matters[0].term}）"],
             )
         ]
     return []

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector
 from baomi.match import Hit
+
+report = Reporter("leader_itinerary")
 
 _MOVE = re.compile(
     r"去(?![年掉除世])|到(?![位底期时处])|来(?![自源说看着])|赴|抵达|回(?![复答应顾])|调研|考察|视察|检查"
@@ -88,17 +90,7 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
         elif near["clock"] and moves and not near["past"]:
             reason = f"领导具体时间和去向（{near['clock'][0].term}）"
         if reason:
-            return [
-                make_finding(
-                    ctx,
-                    "R09",
-                    [leader],
-                    evidence=mask(leader.term),
-                    detector="leader_itinerary",
-                    score=0.8,
-                    reasons=[reason],
-                )
-            ]
+            return [report(ctx, "R09", [leader], 0.8, reason)]
     return []
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
 from baomi.match import Hit
+
+report = Reporter("markings")
 
 # How far (chars) a title/文号 may stand from the classification it is tied to.
 TIE_BEFORE, TIE_AFTER = 30, 60
@@ -108,26 +110,17 @@ def detect_markings(ctx: Context) -> list[Candidate]:
     # 0. A title or 文号 in the organisation's registry of classified documents
     for hit in ctx.hits.get("registered_doc"):
         out.append(
-            make_finding(
-                ctx,
-                "R03",
-                [hit],
-                evidence=mask("登记密件"),
-                detector="markings",
-                score=0.95,
-                reasons=["本单位登记的涉密文件标题或文号"],
-            )
+            report(ctx, "R03", [hit], 0.95, "本单位登记的涉密文件标题或文号", evidence=mask("登记密件"))
         )
         if _reproduction_cues(ctx, hit) or ctx.has_visual:
             out.append(
-                make_finding(
+                report(
                     ctx,
                     "R01",
                     [hit],
+                    0.9,
+                    "本单位登记的涉密文件被拍照、录入或摘抄",
                     evidence=mask("登记密件"),
-                    detector="markings",
-                    score=0.9,
-                    reasons=["本单位登记的涉密文件被拍照、录入或摘抄"],
                 )
             )
     classified: list[Hit] = []  # hits that make a nearby title/文号 an R03
@@ -152,17 +145,7 @@ def detect_markings(ctx: Context) -> list[Candidate]:
         if "red_header" in ctx.media:
             reasons.append("图片为红头文件")
             score += 0.05
-        out.append(
-            make_finding(
-                ctx,
-                "R01",
-                [level, star],
-                evidence=mask(f"{level.term}★"),
-                detector="markings",
-                score=score,
-                reasons=reasons,
-            )
-        )
+        out.append(report(ctx, "R01", [level, star], score, reasons, evidence=mask(f"{level.term}★")))
 
     # 2. Classified-document words (机密文件, 秘密级, 密件) and bracket labels (【机密】, （秘密）)
     for hit in (ctx.hits.get("level_doc") + levels)[:MAX_ANCHORS]:
@@ -181,28 +164,17 @@ def detect_markings(ctx: Context) -> list[Candidate]:
         if not (cues or sent_as_file or (ctx.has_visual and hit.category == "level_doc")):
             continue
         reason = "以文件形式发送" if sent_as_file else "拍照/录入/摘抄"
-        out.append(
-            make_finding(
-                ctx,
-                "R01",
-                [hit, *cues[:1]],
-                evidence=mask(hit.term),
-                detector="markings",
-                score=0.8,
-                reasons=[f"涉密文件「{hit.term}」被{reason}"],
-            )
-        )
+        out.append(report(ctx, "R01", [hit, *cues[:1]], 0.8, f"涉密文件「{hit.term}」被{reason}"))
         if sent_as_file and hit.category == "level" and hit.start >= 4:
             # 督查情况报告（秘密）.pdf: the file name before the label is the title
             out.append(
-                make_finding(
+                report(
                     ctx,
                     "R03",
                     [hit],
+                    0.85,
+                    "文件名即涉密文件标题，并标注密级",
                     evidence=mask(f"文件名:{hit.term}"),
-                    detector="markings",
-                    score=0.85,
-                    reasons=["文件名即涉密文件标题，并标注密级"],
                 )
             )
 
@@ -227,14 +199,13 @@ def detect_markings(ctx: Context) -> list[Candidate]:
         tied = tie or header
         evidence = mask(f"{kind}:{tied.term}")
         out.append(
-            make_finding(
+            report(
                 ctx,
                 "R03",
                 [anchor, tied],
+                0.9,
+                f"涉密文件的{kind}与密级「{tied.term}」同时出现",
                 evidence=evidence,
-                detector="markings",
-                score=0.9,
-                reasons=[f"涉密文件的{kind}与密级「{tied.term}」同时出现"],
             )
         )
     return _dedupe(out)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
+
+report = Reporter("classified_matters")
 
 # Words that name a specific classified matter; generic ones (国家秘密, 涉密信息, 密件)
 # count only when the message goes on to tell what it is about.
@@ -14,17 +16,7 @@ _GENERIC = {"国家秘密", "涉密信息", "涉密内容", "密件", "涉密的
 def detect_matters(ctx: Context) -> list[Candidate]:
     out = []
     for hit in ctx.hits.get("codename"):
-        out.append(
-            make_finding(
-                ctx,
-                "R04",
-                [hit],
-                evidence=mask("代号"),
-                detector="classified_matters",
-                score=0.9,
-                reasons=["出现本单位登记的涉密项目代号"],
-            )
-        )
+        out.append(report(ctx, "R04", [hit], 0.9, "出现本单位登记的涉密项目代号", evidence=mask("代号")))
     for hit in ctx.hits.get("secret_matter"):
         if ctx.overlaps(hit, "generic_secret") or ctx.inside(hit, "level_doc"):
             continue
@@ -36,17 +28,7 @@ def detect_matters(ctx: Context) -> list[Candidate]:
         if hit.term in _GENERIC and not talk:
             continue
         reasons = [f"谈论涉密事项「{hit.term}」" + ("及其内容" if talk else "")]
-        out.append(
-            make_finding(
-                ctx,
-                "R04",
-                [hit, *talk[:1]],
-                evidence=mask(hit.term),
-                detector="classified_matters",
-                score=0.85 if talk else 0.75,
-                reasons=reasons,
-            )
-        )
+        out.append(report(ctx, "R04", [hit, *talk[:1]], 0.85 if talk else 0.75, reasons))
     # what a classified meeting or document was about
     for cat in ("secret_meeting", "level_doc"):
         for hit in ctx.hits.get(cat):
@@ -56,14 +38,6 @@ def detect_matters(ctx: Context) -> list[Candidate]:
             if not talk:
                 continue
             out.append(
-                make_finding(
-                    ctx,
-                    "R04",
-                    [hit, talk[0]],
-                    evidence=mask(hit.term),
-                    detector="classified_matters",
-                    score=0.75,
-                    reasons=[f"透露「{hit.term}」的内容（{talk[0].term}）"],
-                )
+                report(ctx, "R04", [hit, talk[0]], 0.75, [f"透露「{hit.term}」的内容（{talk[0].term}）"])
             )
     return out[:1]

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector
+
+report_key_places = Reporter("key_places")
+report_recordings = Reporter("recordings")
 
 _AV_FILE = re.compile(r"\.(?:mp4|m4a|mp3|amr|wav|mov|avi|silk|aac)\b")
 
@@ -31,14 +34,8 @@ def detect_recordings(ctx: Context) -> list[Candidate]:
             continue
         what = cues[0].term if cues else "附带的音视频/图片"
         out.append(
-            make_finding(
-                ctx,
-                "R02",
-                [hit, *cues[:1]],
-                evidence=mask(hit.term),
-                detector="recordings",
-                score=0.9,
-                reasons=[f"涉密会议/活动「{hit.term}」的录音录像或照片（{what}）"],
+            report_recordings(
+                ctx, "R02", [hit, *cues[:1]], 0.9, f"涉密会议/活动「{hit.term}」的录音录像或照片（{what}）"
             )
         )
     return out[:1] if out else out
@@ -55,14 +52,12 @@ def detect_key_places(ctx: Context) -> list[Candidate]:
             continue
         what = cues[0].term if cues else "附带的图片/视频"
         out.append(
-            make_finding(
+            report_key_places(
                 ctx,
                 "R07",
                 [hit, *cues[:1]],
-                evidence=mask(hit.term),
-                detector="key_places",
-                score=0.9,
-                reasons=[f"要害部门部位或涉密设备「{hit.term}」的照片/视频（{what}）"],
+                0.9,
+                f"要害部门部位或涉密设备「{hit.term}」的照片/视频（{what}）",
             )
         )
     return out[:1]

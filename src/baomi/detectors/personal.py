@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import Candidate, Context, detector, make_finding, mask
+from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
 from baomi.match import Hit
 from baomi.validators import Validity, validate_bank_card, validate_id_card
+
+report = Reporter("personal_data")
 
 _SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
@@ -67,14 +69,13 @@ def detect_personal(ctx: Context) -> list[Candidate]:
         if validity is Validity.INVALID or _order_number(ctx, hit) or _own(ctx, hit):
             continue
         out.append(
-            make_finding(
+            report(
                 ctx,
                 "P01",
                 [hit],
+                0.95 if validity is Validity.VALID else 0.7,
+                "他人身份证号（校验位有效）" if validity is Validity.VALID else "疑似他人身份证号",
                 evidence=mask("身份证号"),
-                detector="personal_data",
-                score=0.95 if validity is Validity.VALID else 0.7,
-                reasons=["他人身份证号（校验位有效）" if validity is Validity.VALID else "疑似他人身份证号"],
             )
         )
     if out:
@@ -93,14 +94,8 @@ def detect_personal(ctx: Context) -> list[Candidate]:
             names_near(ctx, hit, 20, 5) or duty or len(cards) >= 2
         ):
             return [
-                make_finding(
-                    ctx,
-                    "P01",
-                    [hit],
-                    evidence=mask("银行卡号"),
-                    detector="personal_data",
-                    score=0.85,
-                    reasons=["他人银行卡号（校验有效）及姓名或名单"],
+                report(
+                    ctx, "P01", [hit], 0.85, "他人银行卡号（校验有效）及姓名或名单", evidence=mask("银行卡号")
                 )
             ]
     for hit in ctx.hits.get("diagnosis") + ctx.hits.get("mobile"):
@@ -132,15 +127,7 @@ def detect_personal(ctx: Context) -> list[Candidate]:
             )
         )
         out.append(
-            make_finding(
-                ctx,
-                "P01",
-                [hit],
-                evidence=mask("个人信息"),
-                detector="personal_data",
-                score=0.8,
-                reasons=[f"工作中获取的他人个人信息（{what}）"],
-            )
+            report(ctx, "P01", [hit], 0.8, f"工作中获取的他人个人信息（{what}）", evidence=mask("个人信息"))
         )
         break
     return out
