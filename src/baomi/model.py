@@ -152,18 +152,6 @@ class Finding:
     reasons: tuple[Reason, ...] = ()
     normalisations: tuple[str, ...] = ()
 
-    def with_reason(self, reason: Reason, rule: str | None = None) -> Finding:
-        """A copy with one more reason (findings are never mutated)."""
-        return Finding(
-            rule=rule or self.rule,
-            span=self.span,
-            evidence=self.evidence,
-            detector=self.detector,
-            score=self.score,
-            reasons=(*self.reasons, reason),
-            normalisations=self.normalisations,
-        )
-
     def to_dict(self) -> dict:
         return {
             "rule": self.rule,

@@ -29,17 +29,13 @@ if TYPE_CHECKING:
 __all__ = ["Extracted", "Extractor", "Limits", "Match", "extract"]
 
 
-def _display_name(attachment: Attachment) -> str:
-    return attachment.name or Path(attachment.path).name
-
-
 def _name_only(attachment: Attachment, ctx: Context, source: str) -> None:
     from baomi.extract.dispatch import choose
 
     path = Path(attachment.path)
     extractor = choose(path, b"")
     ctx.add(
-        _display_name(attachment),
+        attachment.display_name,
         f"{source}/name",
         extractor.media(path, b"") if extractor else "document",
     )
@@ -73,7 +69,7 @@ def extract(
                 f"文件 {P.mib(size)}，超过 {P.mib(limits.max_file_bytes)} 上限，内容未检查",
             )
             return ctx.result()
-        run(Blob(_display_name(attachment), source, 0, path=path), ctx)
+        run(Blob(attachment.display_name, source, 0, path=path), ctx)
     except P.LimitReached as error:
         ctx.record(error)
     except ExtractionError as error:
