@@ -61,7 +61,7 @@ def _order_number(ctx: Context, hit: Hit) -> bool:
     return bool(ctx.hits.near("order_label", hit, 10, 0))
 
 
-@detector("personal_data", ("P01",), ("id_number", "diagnosis", "mobile", "bank_card"))
+@detector("personal_data", ("P01",), ("id_number", "diagnosis", "mobile", "bank_card", "address"))
 def detect_personal(ctx: Context) -> list[Candidate]:
     out = []
     for hit in ctx.hits.get("id_number"):
@@ -98,16 +98,18 @@ def detect_personal(ctx: Context) -> list[Candidate]:
                     ctx, "P01", [hit], 0.85, "他人银行卡号（校验有效）及姓名或名单", evidence=mask("银行卡号")
                 )
             ]
-    for hit in ctx.hits.get("diagnosis") + ctx.hits.get("mobile"):
+    # an address counts as an anchor only inside a work context (a named person's home)
+    anchors = ctx.hits.get("diagnosis") + ctx.hits.get("mobile") + (ctx.hits.get("address") if duty else [])
+    for hit in anchors:
         if hit.category == "mobile" and (_own(ctx, hit) or _order_number(ctx, hit)):
             continue
         names = names_near(ctx, hit)
-        person = names or ctx.hits.near("person_ref", hit, 25, 10)
+        person = names or (hit.category != "address" and ctx.hits.near("person_ref", hit, 25, 10))
         if not person:
             continue
         attrs = {c for c in ATTRIBUTE_CATEGORIES if ctx.hits.near(c, hit, 30, 30)}
-        if hit.category == "mobile":
-            attrs.add("mobile")
+        if hit.category in ("mobile", "address"):
+            attrs.add(hit.category)
         sensitive = hit.category == "diagnosis" or bool(ctx.hits.near("diagnosis", hit, 30, 30))
         if _FAMILY.search(ctx.window(hit, 20, 10)) and not duty:
             continue
