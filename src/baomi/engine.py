@@ -100,6 +100,12 @@ class Reviewer:
         id: str | None = None,
     ) -> Verdict:
         """Review one message; `message` may be a `Message` or its text with `channel`."""
+        if isinstance(message, str) and not attachments:
+            # the common case, typed text: the same stages without Message/Segment objects
+            ch = Channel.parse(channel or Channel.DIRECT)
+            _require_content(message, ())
+            cands = self._review_segment(message, "text", "text", ch, _NO_MEDIA, None)
+            return self._decide([c.finding for c in cands], ch, id)[0]
         return self._run(self._message(message, channel, attachments, id), None)[0]
 
     def trace(
@@ -127,20 +133,26 @@ class Reviewer:
     ) -> tuple[Verdict, list[tuple[str, Decision]]]:
         segments, media, findings = self._segments(msg)
         for seg in segments:
-            for cand in self._review_segment(seg, msg.channel, media, traces):
+            for cand in self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces):
                 findings.append(cand.finding)
+        return self._decide(findings, msg.channel, msg.id)
+
+    def _decide(
+        self, findings: list[Finding], channel: Channel, msg_id: str | None
+    ) -> tuple[Verdict, list[tuple[str, Decision]]]:
+        """Threshold, derive R10, apply the policy matrix; the verdict and the cells used."""
         if not findings:
-            return (_ALLOW if msg.id is None else Verdict(Decision.ALLOW, (), (), _ALLOW.tip, msg.id)), []
+            return (_ALLOW if msg_id is None else Verdict(Decision.ALLOW, (), (), _ALLOW.tip, msg_id)), []
         findings = [f for f in findings if f.score >= self.policy.min_score]
         if any(f.rule in _DERIVING for f in findings):
             # R10's own detector covers internal work information that no other rule names
             findings = [f for f in findings if f.detector != "outside_posting"]
-        findings.extend(derive_outside_posting(findings, msg.channel))
+        findings.extend(derive_outside_posting(findings, channel))
         findings.sort(key=lambda f: (_RULE_ORDER[f.rule], f.span.source, f.span.start))
-        cells = [(r, self.policy.decide(r, msg.channel)) for r in dict.fromkeys(f.rule for f in findings)]
+        cells = [(r, self.policy.decide(r, channel)) for r in dict.fromkeys(f.rule for f in findings)]
         decision = Decision.strongest([d for _, d in cells])
         rules = tuple(r for r, _ in cells)
-        return Verdict(decision, rules, tuple(findings), tip(decision, rules), msg.id), cells
+        return Verdict(decision, rules, tuple(findings), tip(decision, rules), msg_id), cells
 
     def _segments(self, msg: Message) -> tuple[list[Segment], frozenset[str], list[Finding]]:
         segments = [Segment(msg.text, "text")] if msg.text else []
@@ -172,10 +184,17 @@ class Reviewer:
         return segments, frozenset(media), problems
 
     def _review_segment(
-        self, seg: Segment, channel: Channel, media: frozenset[str], traces: list[SegmentTrace] | None
+        self,
+        text: str,
+        source: str,
+        kind: str,
+        channel: Channel,
+        media: frozenset[str],
+        traces: list[SegmentTrace] | None,
     ) -> list[Candidate]:
-        """Candidates that survived the filters; every stage goes to `traces` if given."""
-        norm = normalise(seg.text)
+        """Candidates of one segment (its text, `source` and media `kind`) that survived the
+        filters; every stage goes to `traces` if given."""
+        norm = normalise(text)
         hits = self.matcher.scan(norm.text)
         triggered = _detectors_by_trigger()
         todo = sorted({i for c in hits.by_category for i in triggered.get(c, ())})
@@ -183,18 +202,18 @@ class Reviewer:
         removed: list[tuple[Candidate, str, str]] = []
         if todo:
             seg_media = set(media)
-            if seg.media != "text":
-                seg_media.add(seg.media)
+            if kind != "text":
+                seg_media.add(kind)
             for tag in hits.get("media_tag"):
                 kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
                 if kind:
                     seg_media.add(kind)
-            ctx = Context(norm, hits, channel, seg.source, frozenset(seg_media), seg.media)
+            ctx = Context(norm, hits, channel, source, frozenset(seg_media), kind)
             cands = [c for i in todo for c in REGISTRY[i].fn(ctx)]
             if cands:
                 kept, removed = apply_filters(cands, ctx)
         if traces is not None:
-            traces.append(SegmentTrace(seg, norm, hits, kept, removed))
+            traces.append(SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed))
         return kept
 
 
@@ -236,16 +255,20 @@ def build_message(
     id: str | None = None,
 ) -> Message:
     """Validate caller input into a `Message` (errors name the problem, in Chinese)."""
-    if not isinstance(text, str):
-        raise TypeError("text must be a str")
     atts = (
         tuple(a if isinstance(a, Attachment) else Attachment(Path(a)) for a in attachments)
         if attachments
         else ()
     )
-    if not atts and (not text or text.isspace()):
-        raise EmptyMessageError()
+    _require_content(text, atts)
     return Message(text, Channel.parse(channel), atts, id)
+
+
+def _require_content(text: str, attachments: tuple) -> None:
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    if not attachments and (not text or text.isspace()):
+        raise EmptyMessageError()
 
 
 _DEFAULT_REVIEWER: Reviewer | None = None
