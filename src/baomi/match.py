@@ -8,7 +8,7 @@ a position without scanning the text again.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import NamedTuple
@@ -179,20 +179,23 @@ class Matcher:
 
 
 def _drop_blocked(by_category: dict[str, list[Hit]], blockers: list[Hit]) -> None:
-    """Remove cue hits that lie inside a longer blocker word (定了 inside 确定了)."""
+    """Remove cue hits that lie inside a longer blocker word (定了 inside 确定了).
+
+    One sweep per category over hits and blockers, both sorted by start: a hit is inside
+    a blocker when some blocker starting at or before it ends at or after its end."""
     blockers.sort(key=_START)
-    starts = [b.start for b in blockers]
-
-    def blocked(h: Hit) -> bool:
-        # blockers are at most a dozen characters long: only those starting just before h matter
-        i = bisect_right(starts, h.start)
-        for b in blockers[max(0, i - 12) : i]:
-            if b.start <= h.start and h.end <= b.end and (b.end - b.start) > (h.end - h.start):
-                return True
-        return False
-
     for category, items in by_category.items():
-        by_category[category] = [h for h in items if not blocked(h)]
+        items.sort(key=_START)
+        kept, j, reach, reach_start = [], 0, -1, -1
+        for h in items:
+            while j < len(blockers) and blockers[j].start <= h.start:
+                if blockers[j].end > reach:
+                    reach, reach_start = blockers[j].end, blockers[j].start
+                j += 1
+            if reach >= h.end and (reach_start, reach) != (h.start, h.end):
+                continue
+            kept.append(h)
+        by_category[category] = kept
 
 
 _DEFAULT: Matcher | None = None

@@ -96,10 +96,10 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
 
 def _is_addressee(ctx: Context, hit: Hit) -> bool:
     """王书记，您… : the leader is the one spoken to, not the one travelling."""
-    return bool(_ADDRESSEE.match(ctx.text[: hit.start])) and ctx.text[hit.end : hit.end + 1] in (
-        ",",
-        ":",
-        " ",
+    return (
+        hit.start <= 2
+        and bool(_ADDRESSEE.match(ctx.text[: hit.start]))
+        and ctx.text[hit.end : hit.end + 1] in (",", ":", " ")
     )
 
 
