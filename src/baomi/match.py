@@ -53,7 +53,7 @@ PATTERNS: dict[str, str] = {
 }
 # Every pattern starts with one of these characters; the leading look-ahead lets the regex
 # engine skip all other positions at C speed instead of trying each alternative there.
-_FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇百几"
+_FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇百几好"
 _COMBINED = re.compile(
     f"(?=[{_FIRST_CHARS}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in PATTERNS.items()) + ")"
 )
