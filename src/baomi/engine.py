@@ -69,8 +69,9 @@ class Trace:
 
 
 class Reviewer:
-    """Reviews messages against one policy. Build once, reuse: compiled matchers and the
-    policy are loaded lazily on first use and cached."""
+    """Reviews messages against one policy (validated when the reviewer is built). Build
+    once, reuse: the matcher is compiled on first use and cached, OCR models load on the
+    first image."""
 
     def __init__(self, policy: Policy | str | Path | None = None, *, ocr=None, limits=None) -> None:
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
@@ -160,27 +161,26 @@ class Reviewer:
             return segments, _NO_MEDIA, []
         media: set[str] = set()
         problems: list[Finding] = []
-        if msg.attachments:
-            from baomi.extract import extract
+        from baomi.extract import extract
 
-            for i, att in enumerate(msg.attachments, start=1):
-                kwargs = {"ocr": self._ocr}
-                if self._limits is not None:
-                    kwargs["limits"] = self._limits
-                got = extract(att, i, **kwargs)
-                segments.extend(got.segments)
-                media |= got.cues
-                for err in got.problems:
-                    problems.append(
-                        Finding(
-                            rule=UNINSPECTED_RULE,
-                            span=Span(0, 0, f"att{i}"),
-                            evidence=f"无法检查的附件：{err.reason}",
-                            detector="extract",
-                            score=1.0,
-                            reasons=(Reason("extract", str(err)),),
-                        )
+        for i, att in enumerate(msg.attachments, start=1):
+            kwargs = {"ocr": self._ocr}
+            if self._limits is not None:
+                kwargs["limits"] = self._limits
+            got = extract(att, i, **kwargs)
+            segments.extend(got.segments)
+            media |= got.cues
+            for err in got.problems:
+                problems.append(
+                    Finding(
+                        rule=UNINSPECTED_RULE,
+                        span=Span(0, 0, f"att{i}"),
+                        evidence=f"无法检查的附件：{err.reason}",
+                        detector="extract",
+                        score=1.0,
+                        reasons=(Reason("extract", str(err)),),
                     )
+                )
         return segments, frozenset(media), problems
 
     def _review_segment(
