@@ -106,37 +106,45 @@ def _is_title_citation(ctx: Context, level: Hit) -> bool:
 
 @detector("markings", ("R01", "R03"), ("star", "level_doc", "level", "copy_number", "registered_doc"))
 def detect_markings(ctx: Context) -> list[Candidate]:
-    out: list[Candidate] = []
-    # 0. A title or 文号 in the organisation's registry of classified documents
+    levels = marking_levels(ctx)
+    full = star_markings(ctx) + ocr_markings(ctx, levels)
+    out = _registered_documents(ctx)
+    marked, found = _full_markings(ctx, full, set(levels))
+    out += found
+    worded, found = _document_words(ctx, levels, full)
+    out += found
+    r01_levels = [c.anchor for c in out if c.rule == "R01"]
+    out += _titles_and_numbers(ctx, (marked + worded)[:MAX_ANCHORS], r01_levels)
+    return _dedupe(out)
+
+
+def _registered_documents(ctx: Context) -> list[Candidate]:
+    """A title or 文号 in the organisation's registry of classified documents."""
+    out = []
     for hit in ctx.hits.get("registered_doc"):
         out.append(
             report(ctx, "R03", [hit], 0.95, "本单位登记的涉密文件标题或文号", evidence=mask("登记密件"))
         )
         if _reproduction_cues(ctx, hit) or ctx.has_visual:
-            out.append(
-                report(
-                    ctx,
-                    "R01",
-                    [hit],
-                    0.9,
-                    "本单位登记的涉密文件被拍照、录入或摘抄",
-                    evidence=mask("登记密件"),
-                )
-            )
-    classified: list[Hit] = []  # hits that make a nearby title/文号 an R03
-    levels = marking_levels(ctx)
-    level_set = set(levels)
-    full_markings = star_markings(ctx) + ocr_markings(ctx, levels)
+            reason = "本单位登记的涉密文件被拍照、录入或摘抄"
+            out.append(report(ctx, "R01", [hit], 0.9, reason, evidence=mask("登记密件")))
+    return out
 
-    # 1. Full markings: level + ★ (+ period)
-    for level, star in full_markings:
-        if level not in level_set and not level.weak:
+
+def _full_markings(
+    ctx: Context, full: list[tuple[Hit, Hit]], levels: set[Hit]
+) -> tuple[list[Hit], list[Candidate]]:
+    """Level + ★ (+ period): R01, unless it is only quoted after a title (then R03 only).
+    Returns the level hits (they make a nearby title an R03) and the R01 candidates."""
+    marked, out = [], []
+    for level, star in full:
+        if level not in levels and not level.weak:
             continue
         if level.weak and not _star_has_period(star):
             continue  # a disguised level word needs the period to be a marking
-        classified.append(level)
+        marked.append(level)
         if _is_title_citation(ctx, level) and not _reproduction_cues(ctx, level):
-            continue  # R03 only, handled below
+            continue
         reasons = [f"密级标志「{level.term}★」" + ("及保密期限" if _star_has_period(star) else "")]
         score = 0.95 if _star_has_period(star) else 0.85
         if ctx.hits.near("copy_number", level, 60, 60):
@@ -146,8 +154,15 @@ def detect_markings(ctx: Context) -> list[Candidate]:
             reasons.append("图片为红头文件")
             score += 0.05
         out.append(report(ctx, "R01", [level, star], score, reasons, evidence=mask(f"{level.term}★")))
+    return marked, out
 
-    # 2. Classified-document words (机密文件, 秘密级, 密件) and bracket labels (【机密】, （秘密）)
+
+def _document_words(
+    ctx: Context, levels: list[Hit], full: list[tuple[Hit, Hit]]
+) -> tuple[list[Hit], list[Candidate]]:
+    """Classified-document words (机密文件, 秘密级, 密件) and bracket labels (【机密】, （秘密）):
+    R01 when photographed, typed out or sent as a file."""
+    worded, out = [], []
     for hit in (ctx.hits.get("level_doc") + levels)[:MAX_ANCHORS]:
         if hit.category == "level" and not _is_bracket_label(ctx, hit):
             continue
@@ -155,8 +170,8 @@ def detect_markings(ctx: Context) -> list[Candidate]:
             continue
         if hit.category == "level_doc" and hit.term == "密件" and ctx.inside(hit, "level_doc"):
             continue
-        classified.append(hit)
-        if any(abs(hit.start - lv.start) < 8 for lv, _ in full_markings):
+        worded.append(hit)
+        if any(abs(hit.start - lv.start) < 8 for lv, _ in full):
             continue  # already reported as a full marking
         window = ctx.text[hit.start : hit.end + 40]
         sent_as_file = bool(_FILE_EXT.search(window)) and not _AV_EXT.search(window)
@@ -167,20 +182,14 @@ def detect_markings(ctx: Context) -> list[Candidate]:
         out.append(report(ctx, "R01", [hit, *cues[:1]], 0.8, f"涉密文件「{hit.term}」被{reason}"))
         if sent_as_file and hit.category == "level" and hit.start >= 4:
             # 督查情况报告（秘密）.pdf: the file name before the label is the title
-            out.append(
-                report(
-                    ctx,
-                    "R03",
-                    [hit],
-                    0.85,
-                    "文件名即涉密文件标题，并标注密级",
-                    evidence=mask(f"文件名:{hit.term}"),
-                )
-            )
+            reason = "文件名即涉密文件标题，并标注密级"
+            out.append(report(ctx, "R03", [hit], 0.85, reason, evidence=mask(f"文件名:{hit.term}")))
+    return worded, out
 
-    # 3. R03: a title or 文号 tied to a classification, or readable in a copied header
-    r01_levels = [c.anchor for c in out if c.rule == "R01"]
-    classified = classified[:MAX_ANCHORS]
+
+def _titles_and_numbers(ctx: Context, classified: list[Hit], r01_levels: list[Hit]) -> list[Candidate]:
+    """R03: a title or 文号 tied to a classification, or readable in a copied header."""
+    out = []
     for anchor in _document_anchors(ctx)[:MAX_ANCHORS]:
         tie = next(
             (
@@ -192,23 +201,13 @@ def detect_markings(ctx: Context) -> list[Candidate]:
             ),
             None,
         )
-        header = next((lv for lv in r01_levels if 0 <= anchor.start - lv.start <= HEADER_SPAN), None)
-        if not (tie or header):
+        tied = tie or next((lv for lv in r01_levels if 0 <= anchor.start - lv.start <= HEADER_SPAN), None)
+        if tied is None:
             continue
         kind = {"doc_number": "文号", "title": "标题", "guanyu_title": "标题"}[anchor.category]
-        tied = tie or header
-        evidence = mask(f"{kind}:{tied.term}")
-        out.append(
-            report(
-                ctx,
-                "R03",
-                [anchor, tied],
-                0.9,
-                f"涉密文件的{kind}与密级「{tied.term}」同时出现",
-                evidence=evidence,
-            )
-        )
-    return _dedupe(out)
+        reason = f"涉密文件的{kind}与密级「{tied.term}」同时出现"
+        out.append(report(ctx, "R03", [anchor, tied], 0.9, reason, evidence=mask(f"{kind}:{tied.term}")))
+    return out
 
 
 def _same_stretch(ctx: Context, a: Hit, b: Hit) -> bool:
