@@ -87,7 +87,11 @@ def detect_itinerary(ctx: Context) -> list[Candidate]:
             reason = f"领导行程安排（{plan[0].term}）"
         elif near["future"] and moves and not _past_nearer(near["past"], near["future"], leader):
             reason = f"领导未来的时间和去向（{near['future'][0].term}）"
-        elif near["clock"] and moves and not near["past"]:
+        elif (
+            any(ctx.text[c.end : c.end + 1] != "许" for c in near["clock"])  # 9时许: news narration
+            and moves
+            and not near["past"]
+        ):
             reason = f"领导具体时间和去向（{near['clock'][0].term}）"
         if reason:
             return [report(ctx, "R09", [leader], 0.8, reason)]
