@@ -31,9 +31,14 @@ def _open_reader(data: bytes) -> Any | None:
     """A pypdf reader, decrypted with the empty password if needed; None when only
     pdfium can decrypt it (pypdf lacks its optional AES dependency)."""
     import io
+    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
+
+    # pypdf logs every repair it makes on a damaged file to stderr; what matters here
+    # becomes a problem of the attachment instead
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     with parser_boundary("pdf"):
         reader = PdfReader(io.BytesIO(data), strict=False)
