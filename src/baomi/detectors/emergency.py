@@ -76,9 +76,10 @@ def _emergencies(ctx: Context, lo: int | None = None, hi: int | None = None) -> 
 @detector("unpublished_emergency", ("R08",), ("not_public", "internal_mark", "no_spread"))
 def detect_unpublished(ctx: Context) -> list[Candidate]:
     for hit in _emergencies(ctx):
-        markers = ctx.hits.near("not_public", hit, 80, 80) + ctx.hits.near("internal_mark", hit, 80, 120)
+        markers = ctx.hits.near("not_public", hit, 80, 80)
         if not markers and hit.term not in _MILD:
-            markers = ctx.hits.near("no_spread", hit, 30, 30)
+            # an internal document about an actual incident, or "don't spread" right next to it
+            markers = ctx.hits.near("internal_mark", hit, 80, 120) or ctx.hits.near("no_spread", hit, 30, 30)
         if not markers:
             continue
         return [
