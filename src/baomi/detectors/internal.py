@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 
 from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
+from baomi.match import Hit
 from baomi.model import Channel
 
 report_internal_documents = Reporter("internal_documents")
 report_outside_posting = Reporter("outside_posting")
 
+_UNIT_GROUP = re.compile(r"[局委办科处厅院所队站]|中心|政府|街道|工作群|专班|指挥部")
+_ASSIGNING = re.compile(r"请各|务必|抓紧|落实|督办|部署|通知各|按时上报|报送|前完成")
 _INSTRUCTION_QUOTE = re.compile(r"批示[:,]?[“\"]|【领导批示】|领导批示[:：]|批示说")
 _MEETING = (
     "开会",
@@ -69,6 +72,7 @@ def detect_internal(ctx: Context) -> list[Candidate]:
                     ctx, "R06", [hit], 0.85, "传播领导批示原文", evidence=mask("领导批示")
                 )
             )
+    out += _work_group_screenshot(ctx)
     for hit in ctx.hits.get("screenshot"):
         ref = ctx.hits.near("work_group_ref", hit, 25, 15)
         if ref:
@@ -83,6 +87,25 @@ def detect_internal(ctx: Context) -> list[Candidate]:
                 )
             )
     return out[:1]
+
+
+def _work_group_screenshot(ctx: Context) -> list[Candidate]:
+    """The text of a chat screenshot itself: a unit's group (its title names an office)
+    where work is being assigned."""
+    if ctx.segment_media != "image" or "screenshot" not in ctx.media:
+        return []
+    head = ctx.text[:60]
+    if not _UNIT_GROUP.search(head):
+        return []
+    orders = [h for h in ctx.hits.get("work_group_ref") + ctx.hits.get("internal_matter")]
+    if len(orders) < 2 and not _ASSIGNING.search(ctx.text):
+        return []
+    anchor = orders[0] if orders else Hit("screenshot", 0, min(len(ctx.text), 4), "截图")
+    return [
+        report_internal_documents(
+            ctx, "R06", [anchor], 0.75, "工作群部署安排的截图", evidence=mask("工作群截图")
+        )
+    ]
 
 
 @detector("outside_posting", ("R10",), ("unit_ref", "review_flag"))
