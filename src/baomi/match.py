@@ -42,18 +42,22 @@ PATTERNS: dict[str, str] = {
         rf"(?:\d{{1,2}}分?|半|整|[{_CN_NUM}]{{1,3}}分)?|(?<!\d)\d{{1,2}}:\d{{2}}(?!\d)"
     ),
     # a head count (死了好几个, 3人遇难): kept as a casualty only next to harm (see `scan`)
-    "count": r"(?:好几|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个人|个|人|名)",
+    "count": r"(?:好几|好多|很多|不少|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个人|个|人|名)",
     "date": rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]",
     "age": r"(?<!\d)\d{1,3}岁",
     "address": (
         rf"(?:\d{{1,4}}|[{_CN_NUM}]{{1,3}})(?:栋|幢|单元|号楼|组|床)"
         r"|(?<![入记抓挡站忍停保居留])住(?:在)?[\u4e00-\u9fff\d]{2,14}?(?:小区|社区|村|苑|园|街道|路|镇|乡|号|巷)"
     ),
-    "media_tag": r"\[(?:图片|视频|语音|文件|动画表情|照片|音频)[^\]]{0,12}\]",
+    "media_tag": r"\[(?:图片|视频|语音|文件|动画表情|照片|音频|截图)[^\]]{0,12}\]",
+    # 涉密 … 工程/项目/演练: a classified thing with a few words between (涉密人防工程)
+    "secret_thing": (
+        r"涉密[\u4e00-\u9fff]{0,4}?(?:工程|项目|专案|任务|设施|基地|试验|测绘|课题|事项|部署|装备|演练|会议)"
+    ),
 }
 # Every pattern starts with one of these characters; the leading look-ahead lets the regex
 # engine skip all other positions at C speed instead of trying each alternative there.
-_FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇百几好"
+_FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇百几好涉"
 _COMBINED = re.compile(
     f"(?=[{_FIRST_CHARS}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in PATTERNS.items()) + ")"
 )
@@ -161,6 +165,8 @@ class Matcher:
                 if not code:
                     continue
                 start = code.start()
+            elif kind == "secret_thing":
+                kind = "secret_matter"
             elif kind == "count":
                 if not (_HARM_BEFORE.search(text, max(0, start - 3), start) or _HARM_AFTER.match(text, end)):
                     continue

@@ -20,7 +20,7 @@ def detect_matters(ctx: Context) -> list[Candidate]:
     for hit in ctx.hits.get("secret_matter"):
         if ctx.overlaps(hit, "generic_secret") or ctx.inside(hit, "level_doc"):
             continue
-        if ctx.in_sentence(hit, "generic_secret") and not ctx.hits.near("content_talk", hit, 10, 40):
+        if ctx.in_sentence(hit, "secret_education") and not ctx.hits.near("content_talk", hit, 10, 40):
             continue
         talk = ctx.hits.near("content_talk", hit, 20, 60)
         if hit.term not in _GENERIC:
