@@ -45,6 +45,7 @@ _TAG_MEDIA = {
     "语音": "audio",
     "音频": "audio",
     "文件": "document",
+    "截图": "image",
 }
 
 

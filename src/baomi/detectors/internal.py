@@ -18,6 +18,9 @@ from baomi.model import Channel
 report_internal_documents = Reporter("internal_documents")
 report_outside_posting = Reporter("outside_posting")
 
+_OUR_BODY = re.compile(
+    r"(?:我们|咱们)[\u4e00-\u9fff]{0,6}?(?:局|所|大队|中队|支队|派出所|法院|检察院|委员会|办事处|街道|站)"
+)
 _UNIT_GROUP = re.compile(r"[局委办科处厅院所队站]|中心|政府|街道|工作群|专班|指挥部")
 _ASSIGNING = re.compile(r"请各|务必|抓紧|落实|督办|部署|通知各|按时上报|报送|前完成")
 _INSTRUCTION_QUOTE = re.compile(r"批示[:,]?[“\"]|【领导批示】|领导批示[:：]|批示说")
@@ -36,6 +39,11 @@ _MEETING = (
 )
 # Internal-only matters that a publication must never carry without review.
 _PUBLISH_INTERNAL = (
+    "内部审计",
+    "检讨",
+    "内部会议",
+    "责令",
+    "通报批评",
     "党组会",
     "研究干部",
     "干部事项",
@@ -66,7 +74,13 @@ def detect_internal(ctx: Context) -> list[Candidate]:
         out.append(report_internal_documents(ctx, "R06", [hit], 0.9, f"未公开内部文件标注「{hit.term}」"))
     for hit in ctx.hits.get("leader_instruction"):
         around = ctx.text[max(0, hit.start - 12) : hit.end + 4]
-        if _INSTRUCTION_QUOTE.search(around) and "精神" not in ctx.text[hit.end : hit.end + 4]:
+        shown = (
+            ctx.has_visual
+            or ctx.hits.near("reproduce", hit, 20, 20)
+            or ctx.hits.near("image_cue", hit, 20, 20)
+        )
+        quoted = _INSTRUCTION_QUOTE.search(around)
+        if (quoted or shown) and "精神" not in ctx.text[hit.end : hit.end + 4]:
             out.append(
                 report_internal_documents(
                     ctx, "R06", [hit], 0.85, "传播领导批示原文", evidence=mask("领导批示")
@@ -108,13 +122,17 @@ def _work_group_screenshot(ctx: Context) -> list[Candidate]:
     ]
 
 
-@detector("outside_posting", ("R10",), ("unit_ref", "review_flag"))
+@detector("outside_posting", ("R10",), ("unit_ref", "review_flag", "internal_matter"))
 def detect_outside_posting(ctx: Context) -> list[Candidate]:
     if ctx.channel not in (Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH):
         return []
     for hit in ctx.hits.get("review_flag"):
         return [report_outside_posting(ctx, "R10", [hit], 0.9, "注明未经保密审查的机关内部事项")]
-    for unit in ctx.hits.get("unit_ref"):
+    # 我们局 / 我们市场监管所 / 咱们街道: the sender's own government body
+    units = ctx.hits.get("unit_ref") + [
+        Hit("unit_ref", m.start(), m.end(), m.group()) for m in _OUR_BODY.finditer(ctx.text)
+    ]
+    for unit in units:
         matters = ctx.hits.near("internal_matter", unit, 15, 40)
         if ctx.channel is Channel.PUBLISH:
             matters = [m for m in matters if m.term in _PUBLISH_INTERNAL]

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import re
+
 from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
 
 report = Reporter("classified_matters")
 
 # Words that name a specific classified matter; generic ones (国家秘密, 涉密信息, 密件)
 # count only when the message goes on to tell what it is about.
+_FILMED = re.compile(r"会议|演练|装备|试验$")
 _GENERIC = {"国家秘密", "涉密信息", "涉密内容", "密件", "涉密的事", "涉密议题", "涉密工作内容"}
 
 
@@ -25,8 +28,8 @@ def detect_matters(ctx: Context) -> list[Candidate]:
         talk = ctx.hits.near("content_talk", hit, 20, 60)
         if hit.term not in _GENERIC:
             talk += ctx.hits.near("content_talk_weak", hit, 5, 40)
-        if hit.term in _GENERIC and not talk:
-            continue
+        if (hit.term in _GENERIC or _FILMED.search(hit.term)) and not talk:
+            continue  # a generic word, or a meeting/drill being filmed (that is R02)
         reasons = [f"谈论涉密事项「{hit.term}」" + ("及其内容" if talk else "")]
         out.append(report(ctx, "R04", [hit, *talk[:1]], 0.85 if talk else 0.75, reasons))
     # what a classified meeting or document was about
