@@ -119,7 +119,9 @@ def load_lexicon() -> dict[str, tuple[Cue, ...]]:
 
     for category, terms in raw["categories"].items():
         for term in terms:
-            add(str(term), Cue(category))
+            if not isinstance(term, str):  # e.g. an unquoted "批示:" parses as a mapping
+                raise ValueError(f"lexicon.yaml: {category} has a term that is not a string: {term!r}")
+            add(term, Cue(category))
     short = raw["leader_short"]
     for surname in short["surnames"]:
         for title in short["titles"]:

@@ -138,11 +138,10 @@ def detect_outside_posting(ctx: Context) -> list[Candidate]:
             matters = [m for m in matters if m.term in _PUBLISH_INTERNAL]
         if not matters:
             continue
-        # a specific matter: dated (今天, 下周, 上个月) or decided at a meeting
+        # in chat, a specific matter: dated (今天, 下周, 上个月) or decided at a meeting
         lo, hi = unit.start - 20, unit.end + 60
-        if not any(ctx.hits.within(c, lo, hi) for c in ("time_ref", "future", "past")) and not any(
-            m.term in _MEETING for m in matters
-        ):
+        dated = any(ctx.hits.within(c, lo, hi) for c in ("time_ref", "future", "past"))
+        if ctx.channel is not Channel.PUBLISH and not dated and not any(m.term in _MEETING for m in matters):
             continue
         if ctx.hits.near("public_event", unit, 15, 40) or ctx.hits.near("published", unit, 30, 60):
             continue

@@ -50,8 +50,8 @@ def _leaders(ctx: Context) -> list[Hit]:
             continue  # 王局长 is found as 局长; 李局面 is no leader
         if any(t.start < hit.start < t.end for t in ctx.hits.get("title")):
             continue
-        if _is_addressee(ctx, hit):
-            continue
+        if _is_addressee(ctx, hit) or ctx.hits.near("leader_instruction", hit, 0, 15):
+            continue  # spoken to, or the author of a 批示: no itinerary
         out.append(hit)
     return out
 
