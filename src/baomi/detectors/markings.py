@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import Candidate, Context, Reporter, detector, mask
+from baomi.detectors.base import MEETING_AFTER, Candidate, Context, Reporter, detector, mask
 from baomi.match import Hit
 
 report = Reporter("markings")
@@ -21,7 +21,7 @@ TIE_BEFORE, TIE_AFTER = 30, 60
 HEADER_SPAN = 200
 # Bound the work a hostile text can cause: anchors looked at per category.
 MAX_ANCHORS = 200
-_NEGATED = re.compile(r"(?:不要|别|不能|不得|严禁|禁止|不可|勿)[^,。!?]{0,6}$")
+_NEGATED = re.compile(r"(?:不要|别|不能|不得|严禁|禁止|不可|勿)[^,。!?]{0,6}$|不$")
 _BRACKET_LABEL = re.compile(r"^[(【\[]?(?:绝密|机密|秘密)(?:级|件)?[)】\]]")
 _FILE_EXT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|pptx?|jpe?g|png|zip|rar|txt)\b")
 _AV_EXT = re.compile(r"\.(?:mp4|m4a|mp3|amr|wav|mov|avi|silk|aac)\b")
@@ -140,8 +140,10 @@ def _full_markings(
     for level, star in full:
         if level not in levels and not level.weak:
             continue
-        if level.weak and not _star_has_period(star):
-            continue  # a disguised level word needs the period to be a marking
+        if level.weak and not (
+            _star_has_period(star) or ctx.has_visual or ctx.hits.near("title", star, 0, 4)
+        ):
+            continue  # a disguised level word needs a period, a photo or a title to be a marking
         marked.append(level)
         if _is_title_citation(ctx, level) and not _reproduction_cues(ctx, level):
             continue
@@ -173,6 +175,8 @@ def _document_words(
         worded.append(hit)
         if any(abs(hit.start - lv.start) < 8 for lv, _ in full):
             continue  # already reported as a full marking
+        if MEETING_AFTER.match(ctx.text, hit.end):
+            continue  # 机密级的评审会: a classified meeting (R02/R04), not a document
         window = ctx.text[hit.start : hit.end + 40]
         sent_as_file = bool(_FILE_EXT.search(window)) and not _AV_EXT.search(window)
         cues = _reproduction_cues(ctx, hit)

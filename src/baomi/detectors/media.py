@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import Candidate, Context, Reporter, detector
+from baomi.detectors.base import MEETING_AFTER, Candidate, Context, Reporter, detector
 
 report_key_places = Reporter("key_places")
 report_recordings = Reporter("recordings")
@@ -19,10 +19,12 @@ _FILMABLE = re.compile(r"演练|试验|装备|会议|测试")
 _AV_FILE = re.compile(r"\.(?:mp4|m4a|mp3|amr|wav|mov|avi|silk|aac)\b")
 
 
-@detector("recordings", ("R02",), ("secret_meeting", "level", "secret_matter"))
+@detector("recordings", ("R02",), ("secret_meeting", "level", "secret_matter", "level_doc"))
 def detect_recordings(ctx: Context) -> list[Candidate]:
     out = []
     anchors = [h for h in ctx.hits.get("secret_meeting") if not ctx.overlaps(h, "generic_secret")]
+    # a meeting named classified (机密级的评审会)
+    anchors += [h for h in ctx.hits.get("level_doc") if MEETING_AFTER.match(ctx.text, h.end)]
     # a classified drill, test or piece of equipment being filmed (涉密演练, 涉密装备测试)
     anchors += [h for h in ctx.hits.get("secret_matter") if _FILMABLE.search(h.term)]
     # a level word in the name of an audio/video file: 【机密】调度会录音.m4a
