@@ -197,7 +197,7 @@ class Reviewer:
         filters; every stage goes to `traces` if given."""
         norm = normalise(text)
         hits = self.matcher.scan(norm.text)
-        triggered = _detectors_by_trigger()
+        triggered = _detectors_by_trigger(channel)
         todo = sorted({i for c in hits.by_category for i in triggered.get(c, ())})
         kept: list[Candidate] = []
         removed: list[tuple[Candidate, str, str]] = []
@@ -219,10 +219,12 @@ class Reviewer:
 
 
 @cache
-def _detectors_by_trigger() -> dict[str, tuple[int, ...]]:
-    """Hit category → indexes (in registry order) of the detectors it triggers."""
+def _detectors_by_trigger(channel: Channel) -> dict[str, tuple[int, ...]]:
+    """Hit category → indexes (in registry order) of the detectors it triggers on `channel`."""
     index: dict[str, list[int]] = {}
     for i, spec in enumerate(REGISTRY):
+        if channel not in spec.channels:
+            continue
         for category in spec.triggers:
             index.setdefault(category, []).append(i)
     return {c: tuple(ids) for c, ids in index.items()}

@@ -173,16 +173,23 @@ class DetectorSpec:
     rules: tuple[str, ...]
     triggers: tuple[str, ...]
     fn: DetectFn
+    channels: frozenset[Channel] = frozenset(Channel)
 
 
 REGISTRY: list[DetectorSpec] = []
 
 
-def detector(name: str, rules: tuple[str, ...], triggers: tuple[str, ...]):
-    """Register a detector; it runs only when one of `triggers` was matched."""
+def detector(
+    name: str,
+    rules: tuple[str, ...],
+    triggers: tuple[str, ...],
+    channels: Iterable[Channel] = tuple(Channel),
+):
+    """Register a detector; it runs only when one of `triggers` was matched in a message
+    going to one of `channels`."""
 
     def wrap(fn: DetectFn) -> DetectFn:
-        REGISTRY.append(DetectorSpec(name, rules, triggers, fn))
+        REGISTRY.append(DetectorSpec(name, rules, triggers, fn, frozenset(channels)))
         return fn
 
     return wrap

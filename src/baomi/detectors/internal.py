@@ -122,10 +122,13 @@ def _work_group_screenshot(ctx: Context) -> list[Candidate]:
     ]
 
 
-@detector("outside_posting", ("R10",), ("unit_ref", "review_flag", "internal_matter"))
+@detector(
+    "outside_posting",
+    ("R10",),
+    ("unit_ref", "review_flag", "internal_matter"),
+    channels=(Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH),
+)
 def detect_outside_posting(ctx: Context) -> list[Candidate]:
-    if ctx.channel not in (Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH):
-        return []
     for hit in ctx.hits.get("review_flag"):
         return [report_outside_posting(ctx, "R10", [hit], 0.9, "注明未经保密审查的机关内部事项")]
     # 我们局 / 我们市场监管所 / 咱们街道: the sender's own government body
