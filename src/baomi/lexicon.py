@@ -79,6 +79,9 @@ def word_variants(word: str, positions: list[int], initials: bool = False) -> se
 
 
 VARIANTS_FILE = "homophone_variants.tsv"
+DISGUISED_CATEGORIES = frozenset(
+    {"level", "level_doc", "key_place", "secret_matter", "secret_meeting", "emergency", "hearsay", "leader"}
+)
 
 
 def variant_key(word: str, spec: dict) -> str:
@@ -136,10 +139,12 @@ def load_lexicon() -> dict[str, tuple[Cue, ...]]:
         if spec["category"]:
             for variant in variants:
                 add(variant, Cue(spec["category"], weak=True, base=word))
-        # compounds that contain the word get the same disguises
+        # compounds that contain the word get the same disguises, in the categories that
+        # find something (a disguised 保密宣传 needs no catching)
         for term, categories in exact_terms.items():
-            if word in term and term != word:
+            disguised = [c for c in categories if c in DISGUISED_CATEGORIES]
+            if word in term and term != word and disguised:
                 for variant in variants:
-                    for cat in categories:
+                    for cat in disguised:
                         add(term.replace(word, variant), Cue(cat, weak=True, base=term))
     return {t: tuple(c) for t, c in table.items()}
