@@ -27,6 +27,9 @@ _NAME = re.compile(
     rf"(?:(?<=[\s,:;、。.!?(（“，：；！？]|[叫是为的人者告象民众个])|^)[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
     r"(?=[\s,:;、。!?)(（”，：；！？）]|[男女家住身电手]|\d|$)"
 )
+_HONORIFIC = re.compile(
+    rf"[{_SURNAMES}](?:老师|阿姨|叔叔|师傅|大爷|大妈|奶奶|爷爷|大姐|大哥|先生|女士|老板|校长|经理)"
+)
 _NOT_NAME_TAIL = re.compile(
     r"(?:某|先生|女士|老师|医生|同学|阿姨|叔叔|师傅|书记|局长|主任|科长|社区|小区|街道|村|镇|县|市|区)$"
 )
@@ -104,6 +107,9 @@ def detect_personal(ctx: Context) -> list[Candidate]:
         if hit.category == "mobile" and (_own(ctx, hit) or _order_number(ctx, hit)):
             continue
         names = names_near(ctx, hit)
+        if not names and duty and hit.category == "diagnosis":
+            # a patient told apart by surname and role (周老师, 王阿姨) is identifiable too
+            names = _HONORIFIC.findall(ctx.window(hit, 40, 10))
         person = names or (hit.category != "address" and ctx.hits.near("person_ref", hit, 25, 10))
         if not person:
             continue
