@@ -42,7 +42,10 @@ PATTERNS: dict[str, str] = {
         rf"(?:\d{{1,2}}分?|半|整|[{_CN_NUM}]{{1,3}}分)?|(?<!\d)\d{{1,2}}:\d{{2}}(?!\d)"
     ),
     # a head count (死了好几个, 3人遇难): kept as a casualty only next to harm (see `scan`)
-    "count": r"(?:好几|好多|很多|不少|几十|十几|二十多|几|\d+|[两二三四五六七八九十百]+)多?(?:个人|个|人|名)",
+    "count": (
+        r"(?:好几|好多|很多|不少|[两二三四五六七八九十百]*几十?|十几|二十多|\d+|[两二三四五六七八九十百]+)多?"
+        r"(?:个人|个|人|名)"
+    ),
     "date": rf"(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})[日号]",
     "age": r"(?<!\d)\d{1,3}岁",
     "address": (
@@ -52,12 +55,13 @@ PATTERNS: dict[str, str] = {
     "media_tag": r"\[(?:图片|视频|语音|文件|动画表情|照片|音频|截图)[^\]]{0,12}\]",
     # 涉密 … 工程/项目/演练: a classified thing with a few words between (涉密人防工程)
     "secret_thing": (
-        r"涉密[\u4e00-\u9fff]{0,4}?(?:工程|项目|专案|任务|设施|基地|试验|测绘|课题|事项|部署|装备|演练|会议)"
+        r"(?:涉|she)密[\u4e00-\u9fff]{0,4}?"
+        r"(?:工程|项目|专案|任务|设施|基地|试验|测绘|课题|事项|部署|装备|演练|会议|行动|线索)"
     ),
 }
 # Every pattern starts with one of these characters; the leading look-ahead lets the regex
 # engine skip all other positions at C speed instead of trying each alternative there.
-_FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇百几好涉"
+_FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇百几好涉s"
 _COMBINED = re.compile(
     f"(?=[{_FIRST_CHARS}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in PATTERNS.items()) + ")"
 )

@@ -1,20 +1,23 @@
-"""A labelled corpus written blind (by someone who did not read the detectors) in the
+"""Labelled corpora written blind (by someone who did not read the detectors) in the
 rules.md format: the engine's decisions and rules are scored on it like `baomi eval`."""
 
 from pathlib import Path
 
+import pytest
+
 from baomi.eval.corpus import read_corpus
 from baomi.eval.score import Score
 
-CORPUS = Path(__file__).parent / "regression.jsonl"
+HERE = Path(__file__).parent
 
 
-def test_regression_corpus_scores(reviewer):
+@pytest.mark.parametrize(("name", "size"), [("regression.jsonl", 240), ("regression2.jsonl", 200)])
+def test_regression_corpus_scores(reviewer, name, size):
     score = Score()
-    for item in read_corpus(CORPUS):
+    for item in read_corpus(HERE / name):
         assert item.error is None, item.error
         score.add(item.id, item.expect_decision, item.expect_rules, reviewer.review(item.message))
-    assert score.n == 240
+    assert score.n == size
     assert score.accuracy >= 0.97, score.misses
     assert score.stop_recall >= 0.97
     assert score.false_stop <= 0.02

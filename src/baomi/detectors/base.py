@@ -19,7 +19,7 @@ from baomi.text.normalise import NormalisedText
 
 # right after a classification word: a named meeting (机密级的项目评审会), not a document
 MEETING_AFTER = re.compile(
-    r"的?[\u4e00-\u9fff]{0,4}?(?:评审|专题|工作|调度|部署|常委|办公|论证|座谈|协调|推进|动员|汇报|研讨|党组|局务)会"
+    r"的?(?:会议|[\u4e00-\u9fff]{0,4}?(?:评审|专题|工作|调度|部署|常委|办公|论证|座谈|协调|推进|动员|汇报|研讨|党组|局务)会)"
 )
 _SENTENCE_END = re.compile(r"[。!?;\n]|……")
 

@@ -31,7 +31,8 @@ def detect_drafts(ctx: Context) -> list[Candidate]:
             own = outside and _OWN_WORK.search(ctx.window(hit, 30, 30))
             ok = bool(unfinished or own or ctx.hits.near("draft_shared", hit, 30, 30))
         else:
-            ok = bool(subject and unfinished)
+            own = outside and _OWN_WORK.search(ctx.window(hit, 30, 30))
+            ok = bool(subject and (unfinished or own))
         if not ok:
             continue
         reasons = [f"未定稿事项「{hit.term}」"]

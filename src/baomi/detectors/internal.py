@@ -125,12 +125,14 @@ def _work_group_screenshot(ctx: Context) -> list[Candidate]:
 @detector(
     "outside_posting",
     ("R10",),
-    ("unit_ref", "review_flag", "internal_matter"),
+    ("unit_ref", "review_flag", "internal_matter", "internal_meeting"),
     channels=(Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH),
 )
 def detect_outside_posting(ctx: Context) -> list[Candidate]:
     for hit in ctx.hits.get("review_flag"):
         return [report_outside_posting(ctx, "R10", [hit], 0.9, "注明未经保密审查的机关内部事项")]
+    for hit in ctx.hits.get("internal_meeting"):
+        return [report_outside_posting(ctx, "R10", [hit], 0.8, f"向机关外发布{hit.term}的内容")]
     # 我们局 / 我们市场监管所 / 咱们街道: the sender's own government body
     units = ctx.hits.get("unit_ref") + [
         Hit("unit_ref", m.start(), m.end(), m.group()) for m in _OUR_BODY.finditer(ctx.text)

@@ -22,7 +22,8 @@ HEADER_SPAN = 200
 # Bound the work a hostile text can cause: anchors looked at per category.
 MAX_ANCHORS = 200
 _NEGATED = re.compile(r"(?:不要|别|不能|不得|严禁|禁止|不可|勿)[^,。!?]{0,6}$|不$")
-_BRACKET_LABEL = re.compile(r"^[(【\[]?(?:绝密|机密|秘密)(?:级|件)?[)】\]]")
+_BRACKET_LABEL = re.compile(r"^[(【\[]?(?:绝密|机密|秘密)(?:级|件)?[)】\],]")
+_COMMERCIAL = re.compile(r"\s?(?:配方|秘方|口味|菜谱|卤|酱|攻略|美食|好物)")
 _FILE_EXT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|pptx?|jpe?g|png|zip|rar|txt)\b")
 _AV_EXT = re.compile(r"\.(?:mp4|m4a|mp3|amr|wav|mov|avi|silk|aac)\b")
 
@@ -140,6 +141,9 @@ def _full_markings(
     for level, star in full:
         if level not in levels and not level.weak:
             continue
+        after = ctx.text[star.end : star.end + 40]
+        if _AV_EXT.search(after) or (not _star_has_period(star) and _COMMERCIAL.match(after)):
+            continue  # a recording's name (R02), or 绝密★配方 in an advert
         if level.weak and not (
             _star_has_period(star) or ctx.has_visual or ctx.hits.near("title", star, 0, 4)
         ):

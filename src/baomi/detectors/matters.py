@@ -12,7 +12,7 @@ report = Reporter("classified_matters")
 # Words that name a specific classified matter; generic ones (国家秘密, 涉密信息, 密件)
 # count only when the message goes on to tell what it is about.
 _FILMED = re.compile(r"会议|演练|装备|试验$")
-_GENERIC = {"国家秘密", "涉密信息", "涉密内容", "密件", "涉密的事", "涉密议题", "涉密工作内容"}
+_GENERIC = {"国家秘密", "涉密信息", "涉密内容", "密件", "涉密议题", "涉密工作内容"}
 
 
 @detector("classified_matters", ("R04",), ("secret_matter", "secret_meeting", "level_doc", "codename"))

@@ -29,7 +29,8 @@ _LEVEL_BEFORE_STAR = "绝密|机密|秘密|内部"
 # Runs to delete: zero-width characters anywhere; separators between two Han characters,
 # except right after a marking word, where a separator may stand for the star (秘密*十年).
 _DELETE_RE = re.compile(
-    f"(?<=[{_HAN}])(?<!{_LEVEL_BEFORE_STAR})[ \t\u3000*·.\\-_|/~・•{_ZERO_WIDTH}]+(?=[{_HAN}])"
+    f"(?<=[{_HAN}])(?<!{_LEVEL_BEFORE_STAR})[ \t\u3000*★·.\\-_|/~・•{_ZERO_WIDTH}]+(?=[{_HAN}])"
+    f"|(?<=[a-z]) (?=[{_HAN}])|(?<=[{_HAN}]) (?=[a-z])"
     f"|[{_ZERO_WIDTH}]+"
 )
 # An ASCII asterisk after a marking word (possibly spaced) is a star.
@@ -37,7 +38,7 @@ _ASTERISK_STAR_RE = re.compile(f"(?<={_LEVEL_BEFORE_STAR}|jm|JM)\\*")
 # Bracket variants around a 4-digit year, as in document numbers.
 _BRACKET_OPEN = re.compile(r"[\[【(（〔［]")
 # Anything at all for the deletion, asterisk and bracket steps (most chat has none).
-_ANY_WORK = re.compile(f"[{_ZERO_WIDTH}*\\[【(（〔［]|[{_HAN}][ \t\u3000·.\\-_|/~・•]")
+_ANY_WORK = re.compile(f"[{_ZERO_WIDTH}*\\[【(（〔［]|[{_HAN}][ \t\u3000★·.\\-_|/~・•]|[a-z] ")
 _YEAR_BRACKETS_RE = re.compile(r"[\[【(（〔［]((?:19|20)\d\d)[\]】)）〕］]")
 
 WIDTH, T2S, ZERO_WIDTH, SEPARATOR, STAR_FORM, BRACKET = (
