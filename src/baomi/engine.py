@@ -198,7 +198,11 @@ class Reviewer:
         norm = normalise(text)
         hits = self.matcher.scan(norm.text)
         triggered = _detectors_by_trigger(channel)
-        todo = sorted({i for c in hits.by_category for i in triggered.get(c, ())})
+        todo = (
+            sorted({i for c in hits.by_category for i in triggered.get(c, ())})
+            if triggered.keys() & hits.by_category.keys()  # most messages trigger nothing
+            else ()
+        )
         kept: list[Candidate] = []
         removed: list[tuple[Candidate, str, str]] = []
         if todo:
