@@ -145,15 +145,14 @@ def normalise(original: str) -> NormalisedText:
     breaks: list[tuple[int, int]] = []
     if not _ANY_WORK.search(text):
         return NormalisedText(original, text, ())
-    if _DELETE_RE.search(text):
-        parts: list[str] = []
-        last = 0
-        removed = 0
-        for m in _DELETE_RE.finditer(text):
-            parts.append(text[last : m.start()])
-            removed += m.end() - m.start()
-            last = m.end()
-            breaks.append((m.start() - (removed - (m.end() - m.start())), m.end()))
+    parts: list[str] = []
+    last = removed = 0
+    for m in _DELETE_RE.finditer(text):
+        parts.append(text[last : m.start()])
+        removed += m.end() - m.start()
+        last = m.end()
+        breaks.append((m.start() - (removed - (m.end() - m.start())), m.end()))
+    if breaks:
         parts.append(text[last:])
         text = "".join(parts)
     if "*" in text:
