@@ -35,7 +35,7 @@ _NOT_NAME_TAIL = re.compile(
 )
 # Characters that never end a personal name: function words, counters, illness words.
 _NOT_IN_NAME = set(
-    "病症的了是在有和与见个们这那不也都就要会说到者里么吗呢吧啊着过被把从对为以及等其之所可能没很还又再已因而或但年月日时分号元万亿岁次种类些"
+    "性病症的了是在有和与见个们这那不也都就要会说到者里么吗呢吧啊着过被把从对为以及等其之所可能没很还又再已因而或但年月日时分号元万亿岁次种类些"
 )
 _FAMILY = re.compile(r"我(?:爸|妈|爷爷|奶奶|外公|外婆|老公|老婆|儿子|女儿|家)|外公|外婆|姥姥|姥爷")
 _EPIDEMIC = {"确诊", "阳性", "疑似"}
