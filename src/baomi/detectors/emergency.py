@@ -88,7 +88,7 @@ def detect_unpublished(ctx: Context) -> list[Candidate]:
                 "R08",
                 [hit, markers[0]],
                 0.85,
-                [f"突发事件「{hit.term}」尚未经有权机关发布（{markers[0].term}）"],
+                f"突发事件「{hit.term}」尚未经有权机关发布（{markers[0].term}）",
             )
         ]
     return []
@@ -117,7 +117,7 @@ def detect_hearsay(ctx: Context) -> list[Candidate]:
                 "F01",
                 [say, events[0]],
                 0.8,
-                [f"以「{say.term}」传播未经核实的突发事件信息（{events[0].term}）"],
+                f"以「{say.term}」传播未经核实的突发事件信息（{events[0].term}）",
                 evidence=mask(f"{say.term}…{events[0].term}"),
             )
         ]

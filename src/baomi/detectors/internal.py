@@ -96,7 +96,7 @@ def detect_internal(ctx: Context) -> list[Candidate]:
                     "R06",
                     [hit, ref[0]],
                     0.8,
-                    [f"工作群部署安排的截图（{ref[0].term}）"],
+                    f"工作群部署安排的截图（{ref[0].term}）",
                     evidence=mask(f"{ref[0].term}截图"),
                 )
             )
@@ -156,7 +156,7 @@ def detect_outside_posting(ctx: Context) -> list[Candidate]:
                 "R10",
                 [unit, matters[0]],
                 0.75,
-                [f"向机关外发布内部工作信息（{unit.term}…{matters[0].term}）"],
+                f"向机关外发布内部工作信息（{unit.term}…{matters[0].term}）",
                 evidence=mask(f"{unit.term}{matters[0].term}"),
             )
         ]

@@ -85,15 +85,15 @@ def detect_personal(ctx: Context) -> list[Candidate]:
         return out[:1]
     duty = ctx.hits.has("duty")
     cards = [
-        h
+        (h, v)
         for h in ctx.hits.get("bank_card")
-        if validate_bank_card(h.term) is not Validity.INVALID
+        if (v := validate_bank_card(h.term)) is not Validity.INVALID
         and not _own(ctx, h)
         and not _order_number(ctx, h)
     ]
-    for hit in cards:
+    for hit, validity in cards:
         labelled = ctx.hits.near("card_label", hit, 8, 0)
-        if (labelled or validate_bank_card(hit.term) is Validity.VALID) and (
+        if (labelled or validity is Validity.VALID) and (
             names_near(ctx, hit, 20, 5) or duty or len(cards) >= 2
         ):
             return [
