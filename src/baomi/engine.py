@@ -210,9 +210,9 @@ class Reviewer:
             if kind != "text":
                 seg_media.add(kind)
             for tag in hits.get("media_tag"):
-                kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
-                if kind:
-                    seg_media.add(kind)
+                tagged = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
+                if tagged:
+                    seg_media.add(tagged)
             ctx = Context(norm, hits, channel, source, frozenset(seg_media), kind)
             cands = [c for i in todo for c in REGISTRY[i].fn(ctx)]
             if cands:
