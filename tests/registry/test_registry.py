@@ -13,6 +13,7 @@ from baomi import Reviewer
 from baomi.model import Channel, Decision
 from baomi.registry import Registry, RegistryError, RegistryKeyError, RegistryKeys, load_keys
 from baomi.registry.fingerprint import canonical, winnow
+from tests.ocr.test_rapid import needs_ocr
 from tests.synth.gongwen import HEADINGS, STOCK, retype
 
 KEY = RegistryKeys.from_secret(b"unit-test-registry-key-000001")
@@ -206,3 +207,27 @@ def test_a_stolen_registry_file_reveals_no_text_and_no_unkeyed_hash(registry):
 @pytest.mark.parametrize("channel", list(Channel))
 def test_without_a_registry_nothing_changes(channel):
     assert Reviewer().review(BODY[0] + BODY[1], channel).decision is Decision.ALLOW
+
+
+@needs_ocr
+def test_a_photo_of_a_page_without_its_marking_matches_the_registered_document(registry, tmp_path):
+    from tests.synth.gongwen import Gongwen
+    from tests.synth.pages import phone_photo
+    from tests.synth.registry_pages import page_image
+
+    doc = Gongwen(
+        "青禾县应急管理局",
+        "青应急发〔2024〕7号",
+        "关于加强应急物资储备的通知",
+        "机密",
+        "10年",
+        (PAGE_1, PAGE_2),
+    )
+    photo = tmp_path / "IMG_0001.jpg"
+    phone_photo(page_image(doc, 1), seed=3).save(photo, quality=80)  # page 2: no marking on it
+    verdict = Reviewer(registry=registry).review("", "external_group", attachments=[photo])
+    assert verdict.decision is Decision.BLOCK
+    finding = next(f for f in verdict.findings if f.detector == "registry")
+    assert (
+        finding.rule == "R01" and finding.span.source.startswith("att1") and "REG-00001" in finding.evidence
+    )

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from baomi.errors import BaomiError
+from baomi.errors import BaomiError, InputError
 
 if TYPE_CHECKING:  # numpy-backed: imported by the commands, not at CLI start-up
     from baomi.registry import Registry
@@ -63,7 +63,7 @@ def add(
     from baomi.registry import LEVELS
 
     if level not in LEVELS:
-        _fail(BaomiError(f"密级必须是 {'、'.join(LEVELS)} 之一"))
+        _fail(InputError(f"密级必须是 {'、'.join(LEVELS)} 之一"))
     registry = _open(db, key_file, create=True)
     actor = by or getpass.getuser()
     for path in files:
