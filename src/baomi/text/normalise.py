@@ -6,7 +6,8 @@ errors OCR makes on photographed pages:
 - full-width forms (NFKC), traditional characters, tone marks and other diacritics on
   Latin letters (jìmì → jimi), upper case;
 - invisible characters: controls (NUL, BEL …), format characters (zero-width, soft
-  hyphen, bidi controls U+202A–202E/2066–2069, tags), variation selectors, and combining
+  hyphen, bidi controls U+202A–202E/2066–2069, tags), lone surrogates (from JSON
+  escapes), variation selectors, and combining
   marks after a Han character or a Latin letter/digit;
 - separators inside Han words (机 密, 机*密, 机-密) and line breaks inside words (a
   wrapped line that ends in a Han character, or a one-character line);
@@ -89,7 +90,7 @@ def _classes() -> tuple[str, str, str]:
     astral_marks: list[int] = []
     for cp in chain(range(0x20000), range(0xE0000, 0xE0200)):
         cat = unicodedata.category(chr(cp))
-        if cat == "Cf" or (cat == "Cc" and chr(cp) not in "\t\n\r" + _LINE_BREAKS):
+        if cat in ("Cf", "Cs") or (cat == "Cc" and chr(cp) not in "\t\n\r" + _LINE_BREAKS):
             invisible.append(cp)
         elif cat in ("Mn", "Me"):
             if _is_selector(cp):
