@@ -359,3 +359,34 @@ def test_chinese_channel_names_everywhere(name, channel):
     assert rows[0]["decision"] == "block"
     direct = runner.invoke(app, ["check", "我们单位的内部资料，大家看看", "-c", name, "--json"]).stdout
     assert ("R10" in json.loads(direct)["rules"]) == (channel in ("external_group", "moments"))
+
+
+def test_redact_image_without_the_attachments_extra_names_the_install(tmp_path):
+    import subprocess
+    import sys
+
+    photo = tmp_path / "p.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    code = (
+        "import sys\n"
+        "for m in ('PIL', 'numpy', 'cv2', 'rapidocr_onnxruntime'): sys.modules[m] = None\n"
+        "from baomi.cli.app import main\n"
+        f"sys.argv = ['baomi', 'redact', '--image', {str(photo)!r}, '-o', {str(tmp_path / 'o.png')!r}]\n"
+        "main()\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 2, res.stderr
+    assert "pip install 'baomi[attachments]'" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_the_installed_command_never_prints_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    long = "机密★10年" + "这是一段很长的消息" * 200
+    code = "import sys\nfrom baomi.cli.app import main\nsys.argv = ['baomi', *sys.argv[1:]]\nmain()\n"
+    res = subprocess.run(
+        [sys.executable, "-c", code, "check", long], capture_output=True, text=True, timeout=60
+    )
+    assert res.returncode == 11
+    assert "Traceback" not in res.stderr and "这是一段很长的消息" not in res.stdout + res.stderr
