@@ -137,8 +137,10 @@ def _patterns() -> _Patterns:
         f"|(?<=[{h}]) +(?=[{_OPEN}] *(?:19|20)[0-9]{{2}} *[{_CLOSE}])"
         ")"
     )
-    any_work = re.compile(f"[{inv}{mark}{_OPEN}\\n\\U00010000-\\U0010ffff]|[{h}][{_SEPARATORS}]|[a-z0-9] ")
-    invisible = re.compile(f"[{inv}{mark}]|(?=[\\U00010000-\\U0010ffff])[{astral_mark}]")
+    astral = f"(?=[\\U00010000-\\U0010ffff])[{astral_mark}]"
+    # a superset of where `delete` or the bracket step can match, as cheap as a scan gets
+    any_work = re.compile(f"[{inv}{mark}{_OPEN}\\n]|(?<=[{h}a-z0-9])[{_SEPARATORS}]|{astral}")
+    invisible = re.compile(f"[{inv}{mark}]|{astral}")
     return _Patterns(delete, any_work, invisible)
 
 
