@@ -115,13 +115,10 @@ class Message:
             raise TypeError(f"Message.text must be a str, not {type(self.text).__name__}")
         if not isinstance(self.channel, Channel):
             object.__setattr__(self, "channel", Channel.parse(self.channel))
-        if isinstance(self.attachments, (str, Path, Attachment)) or not isinstance(
-            self.attachments, (tuple, list)
-        ):
+        if not isinstance(self.attachments, tuple | list):
             raise TypeError("Message.attachments must be a tuple of Attachment or paths")
         atts = tuple(a if isinstance(a, Attachment) else Attachment(Path(a)) for a in self.attachments)
-        if atts != self.attachments or type(self.attachments) is not tuple:
-            object.__setattr__(self, "attachments", atts)
+        object.__setattr__(self, "attachments", atts)
         if self.id is not None and not isinstance(self.id, str):
             raise TypeError(f"Message.id must be a str or None, not {type(self.id).__name__}")
 

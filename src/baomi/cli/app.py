@@ -25,7 +25,6 @@ from baomi.cli.common import (
     engine_version,
     err,
     exit_code,
-    fail,
     guarded,
     message_argument,
     out,
@@ -35,7 +34,7 @@ from baomi.cli.common import (
 )
 from baomi.cli.evaluate import parse_thresholds, run_eval
 from baomi.engine import Reviewer, build_message
-from baomi.errors import BaomiError, InputError
+from baomi.errors import InputError
 from baomi.model import CHANNEL_ALIASES, Channel, Decision
 
 app = typer.Typer(
@@ -64,14 +63,6 @@ def _main(
     """baomi 保密审查。"""
 
 
-def _reviewer(policy: Path | None) -> Reviewer:
-    try:
-        return Reviewer(policy)
-    except BaomiError as exc:
-        fail(exc)
-        raise  # unreachable
-
-
 @app.command()
 @guarded
 def check(
@@ -93,14 +84,14 @@ def check(
 ) -> None:
     """检查一条消息，或用 --input 批量检查语料（每行输入对应一行输出）。"""
     Channel.parse(channel)  # a bad -c is an error before anything is read
-    reviewer = _reviewer(policy)
+    reviewer = Reviewer(policy)
     if input is not None:
         if text is not None:
             raise InputError("批量检查（--input）时不能再给消息文本")
         raise typer.Exit(check_batch(reviewer, input, output, pretty, channel))
     body, files = message_argument(text, as_text)
+    check_attachments(attach or [])
     attachments = [*files, *(attach or [])]
-    check_attachments(list(attach or []))
     if text is None and not attachments:
         raise InputError("请给出消息文本（- 为标准输入）、附件或 --input 语料文件")
     verdict = reviewer.review(build_message(body, channel, attachments))
@@ -130,7 +121,7 @@ def evaluate(
     """在标注语料上评分：准确率、拦截召回、误拦率、各规则 P/R/F1、混淆矩阵。"""
     Channel.parse(channel)
     thresholds = parse_thresholds(fail_under or [], upper=False) + parse_thresholds(fail_over or [], True)
-    reviewer = _reviewer(policy)
+    reviewer = Reviewer(policy)
     raise typer.Exit(run_eval(reviewer, corpus, channel, thresholds, as_json, show_misses))
 
 
@@ -148,7 +139,7 @@ def explain(
 ) -> None:
     """逐阶段展示审查过程：规范化、匹配、检测、过滤、派生、决定（只显示给发送者本人，不写日志）。"""
     body, files = message_argument(text, as_text)
-    reviewer = _reviewer(policy)
+    reviewer = Reviewer(policy)
     trace = reviewer.trace(build_message(body, channel, files))
     for st in trace.segments:
         out.print(f"[bold]片段[/bold] {escape(st.segment.source)}（{len(st.segment.text)} 字）")
@@ -186,7 +177,7 @@ def redact(
     """输出打码后的副本：文本中检出的内容替换为＊，图片中对应文字区域涂黑。"""
     from baomi.redact import boxes_for_span, redact_image, redact_text
 
-    reviewer = _reviewer(policy)
+    reviewer = Reviewer(policy)
     if image is None:
         body = read_stdin_text() if text == "-" and not as_text else (text or "")
         if not body:
@@ -227,7 +218,7 @@ def rules(
     """列出规则目录、渠道和（本单位策略下的）决定矩阵。"""
     from baomi.catalog import catalog
 
-    pol = _reviewer(policy).policy
+    pol = Reviewer(policy).policy
     if as_json:
         data = {
             **versions(pol),
