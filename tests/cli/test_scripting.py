@@ -390,3 +390,18 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path):
     )
     assert res.returncode == 11
     assert "Traceback" not in res.stderr and "这是一段很长的消息" not in res.stdout + res.stderr
+
+
+def test_input_dev_stdin_from_a_pipe_is_read_once():
+    import subprocess
+    import sys
+
+    data = _jsonl({"id": "a", "text": BLOCKED}, {"id": "b", "text": "明天见"})
+    code = "import sys\nfrom baomi.cli.app import main\nsys.argv = ['baomi', *sys.argv[1:]]\nmain()\n"
+    for args in (["check", "--input", "/dev/stdin"], ["eval", "/dev/stdin", "--json"]):
+        res = subprocess.run([sys.executable, "-c", code, *args], input=data, capture_output=True, text=True)
+        assert "Traceback" not in res.stderr
+        if args[0] == "check":
+            assert [r["id"] for r in _rows(res.stdout)] == ["a", "b"] and res.returncode == 11
+        else:
+            assert res.returncode == 2 and "expect" in res.stderr  # no labels: named, not n=0 and a pass

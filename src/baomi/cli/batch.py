@@ -25,8 +25,8 @@ from baomi.model import Decision, Verdict
 
 def corpus_items(source: str, default_channel: str, keep_blank: bool) -> Iterator[CorpusItem]:
     """The corpus items of `source` (a path or "-"), with a progress counter on a terminal."""
-    if source != STDIN and not Path(source).is_file():
-        raise InputError("语料文件不存在或不是文件")
+    if source != STDIN and (not Path(source).exists() or Path(source).is_dir()):
+        raise InputError("语料文件不存在或是目录")  # a pipe (/dev/stdin) is fine: it is read once
     items = read_corpus(source, default_channel=default_channel, keep_blank=keep_blank)
     with _progress() as advance:
         try:
