@@ -405,3 +405,23 @@ def test_input_dev_stdin_from_a_pipe_is_read_once():
             assert [r["id"] for r in _rows(res.stdout)] == ["a", "b"] and res.returncode == 11
         else:
             assert res.returncode == 2 and "expect" in res.stderr  # no labels: named, not n=0 and a pass
+
+
+def test_an_internal_error_on_one_line_does_not_stop_the_batch(monkeypatch):
+    from baomi.engine import Reviewer
+
+    original = Reviewer.review
+
+    def flaky(self, message, *a, **k):
+        if "爆" in message.text:
+            raise ValueError(f"reader bug on {message.text}")
+        return original(self, message, *a, **k)
+
+    monkeypatch.setattr(Reviewer, "review", flaky)
+    data = _jsonl(
+        {"id": "a", "text": "明天见"}, {"id": "b", "text": "爆CANARY-9"}, {"id": "c", "text": "明天见"}
+    )
+    res = runner.invoke(app, ["check", "--input", "-"], input=data)
+    rows = _rows(res.stdout)
+    assert [r["id"] for r in rows] == ["a", "b", "c"] and res.exit_code == 1
+    assert "ValueError" in rows[1]["error"] and "CANARY-9" not in res.output

@@ -48,21 +48,28 @@ def _progress() -> Iterator:
         yield lambda: bar.advance(task)
 
 
+def review_item(reviewer: Reviewer, item: CorpusItem) -> tuple[Verdict | None, str | None]:
+    """The verdict for one corpus line, or why there is none. Nothing one line holds stops
+    the run: even an internal error becomes that line's error (named by type only)."""
+    if item.error is not None or item.message is None:
+        return None, item.error
+    try:
+        return reviewer.review(item.message), None
+    except BaomiError as exc:
+        return None, str(exc)
+    except Exception as exc:  # a bug in a reader or detector
+        return None, f"第 {item.line_no} 行审查时出现内部错误（{type(exc).__name__}）"
+
+
 def _row(reviewer: Reviewer, item: CorpusItem) -> tuple[dict, Verdict | None]:
     if item.blank:
         return {"line": item.line_no, "skipped": "空行"}, None
-    if item.error is None and item.message is not None:
-        try:
-            verdict = reviewer.review(item.message)
-        except BaomiError as exc:
-            error = str(exc)
-        else:
-            row = {**item.extra, **verdict.to_dict(), "id": item.raw_id}
-            row.pop("tip", None)
-            return row, verdict
-    else:
-        error = item.error
-    return {**item.extra, "id": item.raw_id, "line": item.line_no, "error": error}, None
+    verdict, error = review_item(reviewer, item)
+    if verdict is None:
+        return {**item.extra, "id": item.raw_id, "line": item.line_no, "error": error}, None
+    row = {**item.extra, **verdict.to_dict(), "id": item.raw_id}
+    row.pop("tip", None)
+    return row, verdict
 
 
 def check_batch(

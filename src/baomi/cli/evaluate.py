@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.markup import escape
 from rich.table import Table
 
-from baomi.cli.batch import corpus_items
+from baomi.cli.batch import corpus_items, review_item
 from baomi.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_BELOW_THRESHOLD,
@@ -20,7 +20,7 @@ from baomi.cli.common import (
     versions,
 )
 from baomi.engine import Reviewer
-from baomi.errors import BaomiError, InputError
+from baomi.errors import InputError
 from baomi.eval.score import DECISIONS, Score
 
 NO_VALUE = "—"
@@ -80,16 +80,12 @@ def run_eval(
     bad: list[dict] = []
     for item in corpus_items(source, default_channel, keep_blank=False):
         where = {"line": item.line_no, "id": item.raw_id}
-        if item.error is not None or item.message is None:
-            bad.append({**where, "error": item.error})
-            continue
-        if item.expect_decision is None:
+        if item.error is None and item.expect_decision is None:
             bad.append({**where, "error": f"第 {item.line_no} 行缺少 expect 标注"})
             continue
-        try:
-            verdict = reviewer.review(item.message)
-        except BaomiError as exc:
-            bad.append({**where, "error": str(exc)})
+        verdict, error = review_item(reviewer, item)
+        if verdict is None:
+            bad.append({**where, "error": error})
             continue
         score.add(item.id, item.expect_decision, item.expect_rules or frozenset(), verdict)
     score.errors = len(bad)
