@@ -16,6 +16,7 @@ Exit codes (README, docs/rules.md):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -120,9 +121,9 @@ def guarded(fn: F) -> F:
             err.print("[yellow]已中断[/yellow]")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
-            # the reader went away (| head): stop quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            # the reader went away (| head): stop quietly, also when Python flushes at exit
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(EXIT_OK) from None
         except Exception as exc:
             if os.environ.get("BAOMI_DEBUG"):
