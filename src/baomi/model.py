@@ -40,6 +40,11 @@ class Channel(StrEnum):
         raise UnknownChannelError(str(value), [*(c.value for c in cls), *CHANNEL_ALIASES])
 
     @property
+    def aliases(self) -> tuple[str, ...]:
+        """The Chinese names accepted for this channel (点对点, 朋友圈 …)."""
+        return tuple(name for name, ch in CHANNEL_ALIASES.items() if ch is self)
+
+    @property
     def is_outside(self) -> bool:
         """Channels outside government, where R10 is derived from any other finding."""
         return self in (Channel.EXTERNAL_GROUP, Channel.MOMENTS)

@@ -35,7 +35,7 @@ from baomi.cli.common import (
 from baomi.cli.evaluate import parse_thresholds, run_eval
 from baomi.engine import Reviewer, build_message
 from baomi.errors import InputError
-from baomi.model import CHANNEL_ALIASES, Channel, Decision
+from baomi.model import Channel, Decision
 
 app = typer.Typer(
     add_completion=False,
@@ -228,7 +228,7 @@ def rules(
                 for rid, info in catalog().items()
             ],
             "channels": [
-                {"id": c.value, "names": [a for a, ch in CHANNEL_ALIASES.items() if ch is c]} for c in Channel
+                {"id": c.value, "names": list(c.aliases)} for c in Channel
             ],
             "decisions": [d.value for d in Decision],
         }  # fmt: skip

@@ -33,7 +33,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from baomi.errors import BaomiError, InputError
-from baomi.model import CHANNEL_ALIASES, Decision, Verdict
+from baomi.model import Channel, Decision, Verdict
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -55,10 +55,7 @@ DECISION_ZH = {"allow": "放行", "warn": "提醒", "review": "待审", "block":
 # Standard input holds at most this much message text (a corpus on stdin streams instead).
 MAX_STDIN_BYTES = 20_000_000
 
-_ALIASES_BY_CHANNEL: dict[str, list[str]] = {}
-for _alias, _channel in CHANNEL_ALIASES.items():
-    _ALIASES_BY_CHANNEL.setdefault(_channel.value, []).append(_alias)
-CHANNEL_HELP = "渠道：" + "；".join(f"{c}（{'/'.join(a)}）" for c, a in _ALIASES_BY_CHANNEL.items())
+CHANNEL_HELP = "渠道：" + "；".join(f"{c.value}（{'/'.join(c.aliases)}）" for c in Channel)
 
 ChannelOpt = Annotated[str, typer.Option("--channel", "-c", help=CHANNEL_HELP + "。批量时为缺省渠道")]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="本单位策略文件（YAML），覆盖默认策略")]
