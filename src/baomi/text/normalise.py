@@ -112,6 +112,7 @@ def _patterns() -> _Patterns:
     inv, mark, astral_mark = _classes()
     h = _HAN
     sep = _SEPARATORS + inv + mark
+    astral = f"(?=[\\U00010000-\\U0010ffff])[{astral_mark}]"
     # every branch starts with one of these: the look-ahead lets `re` skip all other
     # positions at C speed instead of trying each branch there
     first = f"{sep}\\r\\n0-9\\U00010000-\\U0010ffff"
@@ -123,7 +124,7 @@ def _patterns() -> _Patterns:
         f"(?<=[{h}])(?<!{_LEVEL_BEFORE_STAR})(?!(?<=[密部])[{sep}]+{_HAN_PERIOD})[{sep}]+(?=[{h}])"
         # invisibles and combining marks after a Han character, a letter or a digit
         f"|(?<=[{h}a-z0-9★])[{inv}{mark}]+"
-        f"|(?<=[{h}a-z0-9★{inv}{mark}])(?=[\U00010000-\U0010ffff])[{astral_mark}]+"
+        f"|(?<=[{h}a-z0-9★{inv}{mark}]){astral}+"
         f"|[{inv}]+"
         f"|(?<=[a-z]) (?=[{h}])|(?<=[{h}]) (?=[a-z])"
         # a line break inside a word: after a one-character line, or a wrapped line
@@ -137,7 +138,6 @@ def _patterns() -> _Patterns:
         f"|(?<=[{h}]) +(?=[{_OPEN}] *(?:19|20)[0-9]{{2}} *[{_CLOSE}])"
         ")"
     )
-    astral = f"(?=[\\U00010000-\\U0010ffff])[{astral_mark}]"
     # a superset of where `delete` or the bracket step can match, as cheap as a scan gets
     any_work = re.compile(f"[{inv}{mark}{_OPEN}\\n]|(?<=[{h}a-z0-9])[{_SEPARATORS}]|{astral}")
     invisible = re.compile(f"[{inv}{mark}]|{astral}")
