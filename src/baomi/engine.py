@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baomi import detectors as _detectors  # noqa: F401  (registers the detectors)
 from baomi.catalog import tip
 from baomi.detectors.base import REGISTRY, Candidate, Context
-from baomi.errors import EmptyMessageError
+from baomi.errors import ConflictingArgumentsError, EmptyMessageError
 from baomi.filters import apply_filters
 from baomi.match import Hits, Matcher, default_matcher
 from baomi.model import (
@@ -31,7 +32,13 @@ from baomi.model import (
     Verdict,
 )
 from baomi.policy import Policy, load_policy
+from baomi.policy.frozen import FrozenPolicy, default_frozen_policy, freeze
 from baomi.text.normalise import NormalisedText, normalise
+
+if TYPE_CHECKING:
+    from baomi.extract.result import Limits
+    from baomi.ocr.base import OcrBackend
+    from baomi.registry import Registry
 
 _RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
 _DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
@@ -70,19 +77,32 @@ class Trace:
 
 
 class Reviewer:
-    """Reviews messages against one policy (validated when the reviewer is built). Build
-    once, reuse: the matcher is compiled on first use and cached, OCR models load on the
-    first image."""
+    """Reviews messages against one policy (validated when the reviewer is built, then
+    frozen: `policy` cannot change under the reviewer). Build once, reuse: the matcher is
+    compiled on first use and cached, OCR models load on the first image."""
 
     def __init__(
-        self, policy: Policy | str | Path | None = None, *, ocr=None, limits=None, registry=None
+        self,
+        policy: Policy | str | Path | None = None,
+        *,
+        ocr: OcrBackend | None = None,
+        limits: Limits | None = None,
+        registry: Registry | str | Path | None = None,
     ) -> None:
-        self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
+        if policy is None:
+            self._policy = default_frozen_policy()
+        else:
+            self._policy = freeze(policy if isinstance(policy, Policy) else load_policy(policy))
         self._ocr = ocr
         self._limits = limits
         self._matcher: Matcher | None = None
         # the unit's registry of classified documents (`baomi.registry.Registry` or its path)
         self.registry = _open_registry(registry)
+
+    @property
+    def policy(self) -> FrozenPolicy:
+        """The reviewer's policy (immutable; `policy.with_decision(...)` gives a changed copy)."""
+        return self._policy
 
     @property
     def matcher(self) -> Matcher:
@@ -134,6 +154,9 @@ class Reviewer:
     @staticmethod
     def _message(message, channel, attachments, id) -> Message:
         if isinstance(message, Message):
+            given = [n for n, v in (("channel", channel), ("attachments", attachments), ("id", id)) if v]
+            if given:
+                raise ConflictingArgumentsError(given)
             return message
         return build_message(message, channel or Channel.DIRECT, attachments, id)
 
@@ -298,9 +321,16 @@ def _require_content(text: str, attachments: tuple) -> None:
 _DEFAULT_REVIEWER: Reviewer | None = None
 
 
-def review(text: str, channel: Channel | str = Channel.DIRECT, **kwargs) -> Verdict:
-    """Review one message with the default policy: `review("…", channel="work_group")`."""
+def review(
+    message: Message | str,
+    channel: Channel | str | None = None,
+    *,
+    attachments: Iterable[str | Path | Attachment] = (),
+    id: str | None = None,
+) -> Verdict:
+    """Review one message with the default policy: `review("…", channel="work_group")`
+    (the channel defaults to direct); see `Reviewer.review`."""
     global _DEFAULT_REVIEWER
     if _DEFAULT_REVIEWER is None:
         _DEFAULT_REVIEWER = Reviewer()
-    return _DEFAULT_REVIEWER.review(text, channel, **kwargs)
+    return _DEFAULT_REVIEWER.review(message, channel, attachments=attachments, id=id)

@@ -4,6 +4,7 @@ BaomiError                      base; `exit_code` for the CLI
 ├── InputError                  bad input from a caller (exit 2)
 │   ├── UnknownChannelError     channel name not in rules.md
 │   ├── EmptyMessageError       nothing to review
+│   ├── ConflictingArgumentsError  a Message plus channel/attachments/id (also a TypeError)
 │   └── CorpusLineError         one malformed line of a JSONL corpus
 ├── PolicyError                 a policy file that does not validate (exit 3)
 └── ExtractionError             an attachment that cannot be inspected (exit 4);
@@ -33,6 +34,12 @@ class UnknownChannelError(InputError):
 class EmptyMessageError(InputError):
     def __init__(self) -> None:
         super().__init__("消息为空：没有文字也没有附件，无可审查内容")
+
+
+class ConflictingArgumentsError(InputError, TypeError):
+    def __init__(self, given: list[str]) -> None:
+        self.given = given
+        super().__init__(f"已传入 Message，不能再给 {', '.join(given)}：请在 Message 中设置")
 
 
 class CorpusLineError(InputError):

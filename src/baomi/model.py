@@ -34,13 +34,15 @@ class Channel(StrEnum):
         """Parse a channel name; an unknown one raises an error listing the valid ones."""
         if isinstance(value, Channel):
             return value
-        known = _CHANNELS.get(value) if isinstance(value, str) else None
+        known = _CHANNELS.get(value.strip().lower()) if isinstance(value, str) else None
         if known is not None:
             return known
-        try:
-            return cls(str(value).strip())
-        except ValueError:
-            raise UnknownChannelError(str(value), [c.value for c in cls]) from None
+        raise UnknownChannelError(str(value), [*(c.value for c in cls), *CHANNEL_ALIASES])
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """The Chinese names accepted for this channel (点对点, 朋友圈 …)."""
+        return tuple(name for name, ch in CHANNEL_ALIASES.items() if ch is self)
 
     @property
     def is_outside(self) -> bool:
@@ -48,7 +50,19 @@ class Channel(StrEnum):
         return self in (Channel.EXTERNAL_GROUP, Channel.MOMENTS)
 
 
-_CHANNELS = {c.value: c for c in Channel}
+# Channel names as people write them (rules.md's channel table), besides the ids.
+CHANNEL_ALIASES: dict[str, Channel] = {
+    "点对点": Channel.DIRECT,
+    "私聊": Channel.DIRECT,
+    "单聊": Channel.DIRECT,
+    "工作群": Channel.WORK_GROUP,
+    "外部群": Channel.EXTERNAL_GROUP,
+    "机关以外的群": Channel.EXTERNAL_GROUP,
+    "朋友圈": Channel.MOMENTS,
+    "发布": Channel.PUBLISH,
+    "信息发布": Channel.PUBLISH,
+}
+_CHANNELS = {c.value: c for c in Channel} | CHANNEL_ALIASES
 _DECISION_RANK = {"allow": 0, "warn": 1, "review": 2, "block": 3}
 
 
@@ -81,6 +95,10 @@ class Attachment:
     path: Path
     name: str = ""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.path, Path):
+            object.__setattr__(self, "path", Path(self.path))
+
     @property
     def display_name(self) -> str:
         return self.name or self.path.name
@@ -94,6 +112,20 @@ class Message:
     channel: Channel
     attachments: tuple[Attachment, ...] = ()
     id: str | None = None
+
+    def __post_init__(self) -> None:
+        """Validate the fields; a channel given as a name (朋友圈, "moments") is converted,
+        attachments given as paths become `Attachment`s."""
+        if not isinstance(self.text, str):
+            raise TypeError(f"Message.text must be a str, not {type(self.text).__name__}")
+        if not isinstance(self.channel, Channel):
+            object.__setattr__(self, "channel", Channel.parse(self.channel))
+        if not isinstance(self.attachments, tuple | list):
+            raise TypeError("Message.attachments must be a tuple of Attachment or paths")
+        atts = tuple(a if isinstance(a, Attachment) else Attachment(Path(a)) for a in self.attachments)
+        object.__setattr__(self, "attachments", atts)
+        if self.id is not None and not isinstance(self.id, str):
+            raise TypeError(f"Message.id must be a str or None, not {type(self.id).__name__}")
 
     def __repr__(self) -> str:
         return (

@@ -9,7 +9,7 @@ runner = CliRunner()
 
 def test_check_prints_decision_and_tip():
     res = runner.invoke(app, ["check", "机密★5年 这份件我拍了", "--channel", "moments"])
-    assert res.exit_code == 0
+    assert res.exit_code == 11  # block
     assert "拦截" in res.stdout and "R01" in res.stdout and "R10" in res.stdout
 
 
@@ -77,7 +77,7 @@ def test_explain_shows_every_stage():
     res = runner.invoke(
         app, ["explain", "我们公司的商业机密，还有机密★1年的件我拍了", "-c", "external_group"]
     )
-    assert res.exit_code == 0
+    assert res.exit_code == 11
     for word in ("规范化", "匹配", "检出", "派生", "策略", "提示"):
         assert word in res.stdout
 

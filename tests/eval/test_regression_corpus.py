@@ -22,5 +22,5 @@ def test_regression_corpus_scores(reviewer, name, size):
     assert score.stop_recall >= 0.97
     assert score.false_stop <= 0.02
     for rule, (precision, recall, _f1, _support) in score.per_rule().items():
-        assert recall >= 0.8, (rule, recall)
-        assert precision >= 0.8, (rule, precision)
+        assert recall is None or recall >= 0.8, (rule, recall)
+        assert precision is None or precision >= 0.8, (rule, precision)

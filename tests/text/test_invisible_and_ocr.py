@@ -28,6 +28,7 @@ INVISIBLE = [
     "\u034f",  # combining grapheme joiner
     "\u0301",  # combining acute accent
     "\u20dd",  # combining enclosing circle
+    "\U0001d167",  # combining mark beyond the BMP (musical tremolo)
     "\u3164",  # Hangul filler
 ]
 

@@ -59,37 +59,52 @@ class Score:
             )
 
     @property
-    def accuracy(self) -> float:
-        return self.correct / self.n if self.n else 0.0
+    def accuracy(self) -> float | None:
+        return self.correct / self.n if self.n else None
 
     @property
-    def stop_recall(self) -> float:
-        return self.stopped_when_should / self.should_stop if self.should_stop else 1.0
+    def stop_recall(self) -> float | None:
+        """Share of the messages that must be stopped that were; None without any."""
+        return self.stopped_when_should / self.should_stop if self.should_stop else None
 
     @property
-    def false_stop(self) -> float:
-        return self.stopped_when_should_not / self.should_pass if self.should_pass else 0.0
+    def false_stop(self) -> float | None:
+        return self.stopped_when_should_not / self.should_pass if self.should_pass else None
 
-    def per_rule(self) -> dict[str, tuple[float, float, float, int]]:
+    def per_rule(self) -> dict[str, tuple[float | None, float | None, float | None, int]]:
+        """rule → (precision, recall, F1, support); None where there is nothing to measure
+        (no finding of the rule for precision, no expected sample for recall)."""
         out = {}
         for r in RULE_IDS:
             tp, fp, fn = self.tp[r], self.fp[r], self.fn[r]
-            p = tp / (tp + fp) if tp + fp else 1.0
-            rc = tp / (tp + fn) if tp + fn else 1.0
-            f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
+            p = tp / (tp + fp) if tp + fp else None
+            rc = tp / (tp + fn) if tp + fn else None
+            f1 = (2 * p * rc / (p + rc) if p + rc else 0.0) if p is not None and rc is not None else None
             out[r] = (p, rc, f1, tp + fn)
+        return out
+
+    def metrics(self) -> dict[str, float | None]:
+        """Every named metric, for thresholds: accuracy, stop_recall, false_stop and
+        R01.precision, R01.recall, R01.f1 … per rule."""
+        out = {"accuracy": self.accuracy, "stop_recall": self.stop_recall, "false_stop": self.false_stop}
+        for r, (p, rc, f1, _) in self.per_rule().items():
+            out |= {f"{r}.precision": p, f"{r}.recall": rc, f"{r}.f1": f1}
         return out
 
     def summary(self) -> dict:
         return {
             "n": self.n,
             "errors": self.errors,
-            "accuracy": round(self.accuracy, 4),
-            "stop_recall": round(self.stop_recall, 4),
-            "false_stop": round(self.false_stop, 4),
+            "accuracy": _round(self.accuracy, 4),
+            "stop_recall": _round(self.stop_recall, 4),
+            "false_stop": _round(self.false_stop, 4),
             "per_rule": {
-                r: {"precision": round(p, 3), "recall": round(rc, 3), "f1": round(f, 3), "support": s}
+                r: {"precision": _round(p), "recall": _round(rc), "f1": _round(f), "support": s}
                 for r, (p, rc, f, s) in self.per_rule().items()
             },
             "confusion": {f"{e}->{g}": c for (e, g), c in sorted(self.confusion.items())},
         }
+
+
+def _round(x: float | None, digits: int = 3) -> float | None:
+    return None if x is None else round(x, digits)

@@ -6,7 +6,8 @@ errors OCR makes on photographed pages:
 - full-width forms (NFKC), traditional characters, tone marks and other diacritics on
   Latin letters (jìmì → jimi), upper case;
 - invisible characters: controls (NUL, BEL …), format characters (zero-width, soft
-  hyphen, bidi controls U+202A–202E/2066–2069, tags), variation selectors, and combining
+  hyphen, bidi controls U+202A–202E/2066–2069, tags), lone surrogates (from JSON
+  escapes), variation selectors, and combining
   marks after a Han character or a Latin letter/digit;
 - separators inside Han words (机 密, 机*密, 机-密) and line breaks inside words (a
   wrapped line that ends in a Han character, or a one-character line);
@@ -89,7 +90,7 @@ def _classes() -> tuple[str, str, str]:
     astral_marks: list[int] = []
     for cp in chain(range(0x20000), range(0xE0000, 0xE0200)):
         cat = unicodedata.category(chr(cp))
-        if cat == "Cf" or (cat == "Cc" and chr(cp) not in "\t\n\r" + _LINE_BREAKS):
+        if cat in ("Cf", "Cs") or (cat == "Cc" and chr(cp) not in "\t\n\r" + _LINE_BREAKS):
             invisible.append(cp)
         elif cat in ("Mn", "Me"):
             if _is_selector(cp):
@@ -111,6 +112,7 @@ def _patterns() -> _Patterns:
     inv, mark, astral_mark = _classes()
     h = _HAN
     sep = _SEPARATORS + inv + mark
+    astral = f"(?=[\\U00010000-\\U0010ffff])[{astral_mark}]"
     # every branch starts with one of these: the look-ahead lets `re` skip all other
     # positions at C speed instead of trying each branch there
     first = f"{sep}\\r\\n0-9\\U00010000-\\U0010ffff"
@@ -122,7 +124,7 @@ def _patterns() -> _Patterns:
         f"(?<=[{h}])(?<!{_LEVEL_BEFORE_STAR})(?!(?<=[密部])[{sep}]+{_HAN_PERIOD})[{sep}]+(?=[{h}])"
         # invisibles and combining marks after a Han character, a letter or a digit
         f"|(?<=[{h}a-z0-9★])[{inv}{mark}]+"
-        f"|(?<=[{h}a-z0-9★{inv}{mark}])(?=[\U00010000-\U0010ffff])[{astral_mark}]+"
+        f"|(?<=[{h}a-z0-9★{inv}{mark}]){astral}+"
         f"|[{inv}]+"
         f"|(?<=[a-z]) (?=[{h}])|(?<=[{h}]) (?=[a-z])"
         # a line break inside a word: after a one-character line, or a wrapped line
@@ -136,8 +138,9 @@ def _patterns() -> _Patterns:
         f"|(?<=[{h}]) +(?=[{_OPEN}] *(?:19|20)[0-9]{{2}} *[{_CLOSE}])"
         ")"
     )
-    any_work = re.compile(f"[{inv}{mark}{_OPEN}\\n\\U00010000-\\U0010ffff]|[{h}][{_SEPARATORS}]|[a-z0-9] ")
-    invisible = re.compile(f"[{inv}{mark}]|(?=[\\U00010000-\\U0010ffff])[{astral_mark}]")
+    # a superset of where `delete` or the bracket step can match, as cheap as a scan gets
+    any_work = re.compile(f"[{inv}{mark}{_OPEN}\\n]|(?<=[{h}a-z0-9])[{_SEPARATORS}]|{astral}")
+    invisible = re.compile(f"[{inv}{mark}]|{astral}")
     return _Patterns(delete, any_work, invisible)
 
 
