@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,31 +26,27 @@ from baomi.text.normalise import NormalisedText, normalise
 
 SHINGLE = 5
 WINDOW = 8
-_KEEP = re.compile(r"[\u3400-\u9fff0-9a-z]+")
 _DROP = re.compile(r"[^\u3400-\u9fff0-9a-z]+")
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 
 
 @dataclass(frozen=True, slots=True)
 class Canon:
-    """Canonical characters of `norm` (kept characters only)."""
+    """Canonical characters of `norm`: Han characters, digits and letters only (the
+    characters `_DROP` keeps; `to_original` selects the same ones by code point)."""
 
     text: str
     norm: NormalisedText
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the canonical span [start, end)."""
-        runs: list[tuple[int, int]] = []  # (canonical start, normalised start) of each kept run
-        size = 0
-        for m in _KEEP.finditer(self.norm.text):
-            runs.append((size, m.start()))
-            size += m.end() - m.start()
-
-        def at(i: int) -> int:
-            c0, n0 = runs[bisect_right(runs, (i, 1 << 62)) - 1]
-            return n0 + i - c0
-
-        return self.norm.to_original(at(start), at(end - 1) + 1)
+        codes = np.frombuffer(self.norm.text.encode("utf-32-le"), dtype="<u4")
+        kept = np.flatnonzero(
+            ((codes >= 0x3400) & (codes <= 0x9FFF))
+            | ((codes >= 48) & (codes <= 57))
+            | ((codes >= 97) & (codes <= 122))
+        )
+        return self.norm.to_original(int(kept[start]), int(kept[end - 1]) + 1)
 
 
 def canonical(original: str) -> Canon:
@@ -61,22 +56,21 @@ def canonical(original: str) -> Canon:
 
 @cache
 def _multipliers(keys: RegistryKeys, size: int) -> np.ndarray:
+    """Secret per-position weights below 2**39: with code points below 2**21, a window of
+    up to 8 weighted code points sums below 2**63, so the convolution cannot overflow."""
     raw = hmac.digest(keys.select, f"multipliers/{size}".encode(), hashlib.sha512)
-    words = np.frombuffer(raw[: 8 * size], dtype="<u8").copy()
-    return words | np.uint64(1)  # odd: multiplication is then a bijection mod 2**64
+    words = np.frombuffer(raw[: 8 * size], dtype="<u8") >> np.uint64(25)
+    return words.astype(np.int64)[::-1].copy()
 
 
 def selection_hashes(text: str, keys: RegistryKeys, size: int = SHINGLE) -> np.ndarray:
-    """One keyed 64-bit value per shingle position (never stored; picks the kept ones)."""
-    n = len(text) - size + 1
-    if n <= 0:
+    """One keyed 64-bit value per shingle position (never stored; picks the kept ones):
+    a secret weighted sum of the shingle's code points, then mixed."""
+    if len(text) < size:
         return np.empty(0, dtype=np.uint64)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    mult = _multipliers(keys, size)
-    h = np.zeros(n, dtype=np.uint64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    h = np.convolve(codes, _multipliers(keys, size), "valid").view(np.uint64)
     with np.errstate(over="ignore"):
-        for j in range(size):
-            h += codes[j : j + n] * mult[j]
         h ^= h >> np.uint64(29)
         h *= _MIX1
     return h

@@ -103,8 +103,9 @@ class RegistryIndex:
     def __len__(self) -> int:
         return len(self.documents)
 
-    def match(self, text: str) -> RegistryMatch | None:
-        """The registered document sharing the most fingerprints with `text`, if any."""
+    def match(self, text: str, *, min_shared: int = 1) -> RegistryMatch | None:
+        """The registered document sharing the most fingerprints with `text`, if it shares
+        at least `min_shared` (pages and span are worked out only then)."""
         self.refresh()
         fp = fingerprints(text, self.store.keys, self.store.shingle, self.store.window)
         if not len(fp.hashes) or not len(self.hashes):
@@ -113,31 +114,36 @@ class RegistryIndex:
         for i, h in enumerate(fp.hashes.tolist()):
             if h not in self.common:
                 first.setdefault(h, i)
-        if not first:
+        if len(first) < min_shared:
             return None
         query = np.fromiter(first, dtype=np.uint64, count=len(first))
-        lo = np.searchsorted(self.hashes, query, "left").tolist()
-        hi = np.searchsorted(self.hashes, query, "right").tolist()
-        docs_of: list[set[int]] = []
-        counts: dict[int, int] = {}
-        doc_of = self.doc_of
-        for a, b in zip(lo, hi, strict=True):
-            docs = set() if b == a else {int(doc_of[a])} if b - a == 1 else set(doc_of[a:b].tolist())
-            docs_of.append(docs)
-            for d in docs:
-                counts[d] = counts.get(d, 0) + 1
-        if not counts:
+        lo = np.searchsorted(self.hashes, query, "left")
+        hi = np.searchsorted(self.hashes, query, "right")
+        found = np.flatnonzero(hi > lo)
+        if len(found) < min_shared:
             return None
+        doc_of, page_of = self.doc_of, self.page_of
+        postings: list[list[tuple[int, int]]] = []  # (document, page) of each found query
+        counts: dict[int, int] = {}
+        for a, b in zip(lo[found].tolist(), hi[found].tolist(), strict=True):
+            if b - a == 1:
+                rows = [(int(doc_of[a]), int(page_of[a]))]
+            else:
+                rows = list(zip(doc_of[a:b].tolist(), page_of[a:b].tolist(), strict=True))
+            postings.append(rows)
+            for d in {d for d, _ in rows}:
+                counts[d] = counts.get(d, 0) + 1
         best = max(counts, key=counts.__getitem__)
         shared = counts[best]
-        picked = [i for i, docs in zip(first.values(), docs_of, strict=True) if best in docs]
-        pages = {
-            p
-            for (a, b), docs in zip(zip(lo, hi, strict=True), docs_of, strict=True)
-            if best in docs
-            for d, p in zip(self.doc_of[a:b].tolist(), self.page_of[a:b].tolist(), strict=True)
-            if d == best
-        }
+        if shared < min_shared:
+            return None
+        positions = list(first.values())
+        picked, pages = [], set()
+        for q, rows in zip(found.tolist(), postings, strict=True):
+            in_best = [p for d, p in rows if d == best]
+            if in_best:
+                picked.append(positions[q])
+                pages.update(in_best)
         return RegistryMatch(
             self.documents[best], shared, len(first), tuple(sorted(pages)), fp.original_span(picked)
         )
@@ -193,8 +199,8 @@ class RegistryIndex:
         """R01 for reproduced content, R03 for a quoted title or 文号 (masked evidence)."""
         out: list[Finding] = []
         # a text this short cannot hold `min_shared` fingerprints
-        m = self.match(text) if len(text) >= 4 * min_shared else None
-        if m is not None and m.shared >= min_shared and m.containment >= min_containment:
+        m = self.match(text, min_shared=min_shared) if len(text) >= 4 * min_shared else None
+        if m is not None and m.containment >= min_containment:
             where = f"第{'、'.join(map(str, m.pages[:5]))}页" if m.pages else ""
             out.append(
                 Finding(
