@@ -286,6 +286,11 @@ def rules() -> None:
     out.print(table)
 
 
+from baomi.cli.audit import audit_command  # noqa: E402  (its own module; registered here)
+
+app.command("audit")(audit_command)
+
+
 def main() -> None:
     try:
         app()
