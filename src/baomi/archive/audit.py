@@ -111,7 +111,7 @@ def review_payloads(payloads: list[dict], reviewer: Reviewer, fingerprinter: Fin
                 findings=[
                     {k: f[k] for k in ("rule", "source", "evidence")}
                     for f in (x.to_dict() for x in verdict.findings)
-                ],  # fmt: skip
+                ],
             )
         except BaomiError as exc:
             result.update(decision="allow", rules=[], findings=[], error=str(exc))
@@ -151,15 +151,31 @@ def _scan(files, fmt, media, roster) -> tuple[list[MessageMeta], dict, dict, set
             if item.kind == "recall" and item.recall_of:
                 recall_targets.add((item.archive, item.recall_of))
             metas.append(_meta(len(metas), item, conv.channel.value))
-    recalled = {m.index for m in metas if (m.archive, m.msgid) in recall_targets
-                or (m.forwarded_from and (m.archive, m.forwarded_from) in recall_targets)}  # fmt: skip
+    recalled = {
+        m.index
+        for m in metas
+        if (m.archive, m.msgid) in recall_targets
+        or (m.forwarded_from and (m.archive, m.forwarded_from) in recall_targets)
+    }
     return metas, convs, dict(members), recalled, problems
 
 
 def _meta(index: int, m: ArchiveMessage, channel: str) -> MessageMeta:
-    return MessageMeta(index, m.archive, m.position, m.conversation, m.sender, m.sender_name,
-                       m.time.timestamp(), m.msgid, m.kind, channel, m.reviewable, m.missing_media,
-                       m.forwarded_from)  # fmt: skip
+    return MessageMeta(
+        index,
+        m.archive,
+        m.position,
+        m.conversation,
+        m.sender,
+        m.sender_name,
+        m.time.timestamp(),
+        m.msgid,
+        m.kind,
+        channel,
+        m.reviewable,
+        m.missing_media,
+        m.forwarded_from,
+    )
 
 
 def _payloads(files, fmt, media, metas: list[MessageMeta]) -> Iterator[dict]:
@@ -239,8 +255,14 @@ def _state(files: list[Path], fmt, roster: Roster, chunk: int, tag: str) -> dict
             sorted((k, n, c.value) for k, (n, c) in roster.entries.items()), ensure_ascii=False
         ).encode()
     ).hexdigest()
-    return {"version": _CHECKPOINT_VERSION, "files": stats, "format": fmt, "roster": roster_hash,
-            "chunk": chunk, "tag": tag}  # fmt: skip
+    return {
+        "version": _CHECKPOINT_VERSION,
+        "files": stats,
+        "format": fmt,
+        "roster": roster_hash,
+        "chunk": chunk,
+        "tag": tag,
+    }
 
 
 def audit(
@@ -270,8 +292,9 @@ def audit(
     files = export_files(list(exports))
     factory = reviewer_factory or partial(Reviewer, policy)
     tag = config_tag or (str(Path(policy).resolve()) if policy else "default")
-    checkpoint = Checkpoint(checkpoint_dir or out_dir / ".checkpoint",
-                            _state(files, fmt, roster, chunk_size, tag), resume)  # fmt: skip
+    checkpoint = Checkpoint(
+        checkpoint_dir or out_dir / ".checkpoint", _state(files, fmt, roster, chunk_size, tag), resume
+    )
     tick("导入", 0, len(files))
     metas, convs, members, recalled, problems = _scan(files, fmt, media, roster)
     tick("导入", len(files), len(files))
@@ -333,10 +356,19 @@ def audit(
     )
     tick("溯源", 1, 1)
     return AuditResult(
-        exports=[str(p) for p in files], messages=metas, results=results, conversations=convs,
-        members=members, recalled=recalled, problems=problems, chains=chains,
-        seconds=_time.perf_counter() - started, workers=n_workers, resumed_chunks=resumed, engine=engine,
-    )  # fmt: skip
+        exports=[str(p) for p in files],
+        messages=metas,
+        results=results,
+        conversations=convs,
+        members=members,
+        recalled=recalled,
+        problems=problems,
+        chains=chains,
+        seconds=_time.perf_counter() - started,
+        workers=n_workers,
+        resumed_chunks=resumed,
+        engine=engine,
+    )
 
 
 def _review_in_pool(chunks, factory, key, n_workers, finish) -> None:
@@ -361,11 +393,20 @@ def trace_items(metas: list[MessageMeta], results: dict[int, dict], recalled: se
     items = []
     for m in metas:
         r = results.get(m.index)
-        items.append(TraceItem(
-            index=m.index, archive=m.archive, conversation=m.conversation, channel=m.channel,
-            sender=m.sender, time=m.time, msgid=m.msgid,
-            fingerprints=Fingerprints.from_dict(r["fp"]) if r else empty,
-            rules=tuple(r["rules"]) if r else (), flagged=bool(r and r["decision"] != "allow"),
-            recalled=m.index in recalled, bundle=m.forwarded_from,
-        ))  # fmt: skip
+        items.append(
+            TraceItem(
+                index=m.index,
+                archive=m.archive,
+                conversation=m.conversation,
+                channel=m.channel,
+                sender=m.sender,
+                time=m.time,
+                msgid=m.msgid,
+                fingerprints=Fingerprints.from_dict(r["fp"]) if r else empty,
+                rules=tuple(r["rules"]) if r else (),
+                flagged=bool(r and r["decision"] != "allow"),
+                recalled=m.index in recalled,
+                bundle=m.forwarded_from,
+            )
+        )
     return items

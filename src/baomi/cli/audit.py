@@ -46,8 +46,13 @@ def audit_command(
     if format is not None and format not in FORMATS:
         raise typer.BadParameter(f"未知格式 {format!r}，可用：{', '.join(FORMATS)}", param_hint="--format")
     address = ray_address or (os.environ.get("RAY_ADDRESS") if ray else None)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TimeRemainingColumn())  # fmt: skip
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=False) as bar:
         tasks: dict[str, int] = {}
 
@@ -56,8 +61,19 @@ def audit_command(
                 tasks[stage] = bar.add_task(stage, total=total or None)
             bar.update(tasks[stage], completed=done, total=total or None)
 
-        result = audit(exports, out, fmt=format, roster=roster, media=media, policy=policy, workers=workers,
-                       progress=progress, resume=not restart, use_ray=ray, ray_address=address)  # fmt: skip
+        result = audit(
+            exports,
+            out,
+            fmt=format,
+            roster=roster,
+            media=media,
+            policy=policy,
+            workers=workers,
+            progress=progress,
+            resume=not restart,
+            use_ray=ray,
+            ray_address=address,
+        )
     paths = write_outputs(result, out)
     flagged = len(result.flagged())
     err.print(

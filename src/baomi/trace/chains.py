@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from baomi.trace.fingerprint import NUM_PERM, Fingerprints, hamming
 
@@ -98,7 +99,7 @@ def links_in_bucket(key: str, members: list[tuple[int, object]]) -> list[tuple[i
     kind = key[0]
     if kind in "tf":  # exact keys: a chain through the members is enough
         label = "text_exact" if kind == "t" else "file"
-        return [(a[0], b[0], label) for a, b in zip(members, members[1:], strict=False)]
+        return [(a[0], b[0], label) for a, b in pairwise(members)]
     links = []
     for pos, (j, value) in enumerate(members):
         for i, other in members[max(0, pos - MAX_BUCKET_CHECKS) : pos]:
@@ -168,8 +169,11 @@ def build_chains(
 
 
 def _parent(copy: TraceItem, earlier: list[TraceItem], members: dict[str, set[str]]) -> TraceItem:
-    seen_there = [e for e in earlier if copy.sender in members.get(e.conversation, ())
-                  and e.conversation != copy.conversation]  # fmt: skip
+    seen_there = [
+        e
+        for e in earlier
+        if copy.sender in members.get(e.conversation, ()) and e.conversation != copy.conversation
+    ]
     if seen_there:
         return seen_there[-1]
     elsewhere = [e for e in earlier if e.conversation != copy.conversation]
@@ -185,8 +189,19 @@ def _chain(copies, members, kinds, item_id) -> Chain:
         link = kinds.get((min(parent.index, copy.index), max(parent.index, copy.index)))
         if copy.bundle and link is None:
             link = "bundle"
-        hops.append(Hop(parent.conversation, copy.conversation, copy.sender, copy.time, copy.msgid,
-                        link or "same_content", copy.recalled, copy.index, parent.index))  # fmt: skip
+        hops.append(
+            Hop(
+                parent.conversation,
+                copy.conversation,
+                copy.sender,
+                copy.time,
+                copy.msgid,
+                link or "same_content",
+                copy.recalled,
+                copy.index,
+                parent.index,
+            )
+        )
     convs = list(dict.fromkeys(c.conversation for c in copies))
     people = set().union(*(members.get(c, set()) for c in convs))
     outside = sum(1 for c in copies if c.channel in OUTSIDE)

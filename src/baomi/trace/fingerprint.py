@@ -42,14 +42,22 @@ class Fingerprints:
     files: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "minhash": list(self.minhash) if self.minhash else None,
-                "images": list(self.images), "files": list(self.files)}  # fmt: skip
+        return {
+            "text": self.text,
+            "minhash": list(self.minhash) if self.minhash else None,
+            "images": list(self.images),
+            "files": list(self.files),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Fingerprints:
         mh = data.get("minhash")
-        return cls(data.get("text"), tuple(mh) if mh else None, tuple(data.get("images") or ()),
-                   tuple(data.get("files") or ()))  # fmt: skip
+        return cls(
+            data.get("text"),
+            tuple(mh) if mh else None,
+            tuple(data.get("images") or ()),
+            tuple(data.get("files") or ()),
+        )
 
 
 @dataclass

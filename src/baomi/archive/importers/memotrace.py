@@ -31,8 +31,18 @@ NAME = "memotrace"
 SELF = "本人"
 COLUMNS = ("localId", "TalkerId", "Type", "IsSender", "CreateTime", "StrContent")
 # WeChat message types (Type, SubType) → kind
-_KINDS = {1: "text", 3: "image", 34: "voice", 43: "video", 47: "emoji", 48: "location", 49: "app",
-          50: "call", 10000: "system", 10002: "system"}  # fmt: skip
+_KINDS = {
+    1: "text",
+    3: "image",
+    34: "voice",
+    43: "video",
+    47: "emoji",
+    48: "location",
+    49: "app",
+    50: "call",
+    10000: "system",
+    10002: "system",
+}
 _APP_KINDS = {
     6: "file",
     19: "forward",

@@ -23,9 +23,20 @@ NAME = "pywxdump"
 SELF = "本人"
 COLUMNS = ("id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "CreateTime")
 # type_name (Chinese label) fragments → kind, first match wins
-_KINDS = (("撤回", "recall"), ("图片", "image"), ("语音", "voice"), ("视频", "video"), ("文件", "file"),
-          ("表情", "emoji"), ("合并转发", "forward"), ("聊天记录", "forward"), ("引用", "quote"),
-          ("链接", "link"), ("系统", "system"), ("文本", "text"))  # fmt: skip
+_KINDS = (
+    ("撤回", "recall"),
+    ("图片", "image"),
+    ("语音", "voice"),
+    ("视频", "video"),
+    ("文件", "file"),
+    ("表情", "emoji"),
+    ("合并转发", "forward"),
+    ("聊天记录", "forward"),
+    ("引用", "quote"),
+    ("链接", "link"),
+    ("系统", "system"),
+    ("文本", "text"),
+)
 _MEDIA = {"image", "voice", "video", "file"}
 
 

@@ -34,22 +34,75 @@ def _workbook(path: Path, rows: list[dict], chains: list[dict], result: AuditRes
 
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("命中消息")
-    sheet.append(["时间", "存档", "会话ID", "会话", "渠道", "渠道依据", "发送人", "msgid", "处理", "规则",
-                  "证据（已打码）", "存档位置", "已撤回"])  # fmt: skip
+    sheet.append(
+        [
+            "时间",
+            "存档",
+            "会话ID",
+            "会话",
+            "渠道",
+            "渠道依据",
+            "发送人",
+            "msgid",
+            "处理",
+            "规则",
+            "证据（已打码）",
+            "存档位置",
+            "已撤回",
+        ]
+    )
     for r in rows:
-        sheet.append([r["time"], r["archive"], r["conversation"], r["conversation_name"],
-                      CHANNEL_ZH.get(r["channel"], r["channel"]), r["channel_basis"], r["sender_name"], r["msgid"],
-                      DECISION_ZH[r["decision"]], " ".join(r["rules"]), r["evidence"], r["place"],
-                      "是" if r["recalled"] else ""])  # fmt: skip
+        sheet.append(
+            [
+                r["time"],
+                r["archive"],
+                r["conversation"],
+                r["conversation_name"],
+                CHANNEL_ZH.get(r["channel"], r["channel"]),
+                r["channel_basis"],
+                r["sender_name"],
+                r["msgid"],
+                DECISION_ZH[r["decision"]],
+                " ".join(r["rules"]),
+                r["evidence"],
+                r["place"],
+                "是" if r["recalled"] else "",
+            ]
+        )
     sheet = wb.create_sheet("传播链")
-    sheet.append(["内容", "规则", "源头会话", "源头发送人", "源头时间", "转发次数", "到达会话数", "到达人数",
-                  "外部占比", "历时（秒）", "路径"])  # fmt: skip
+    sheet.append(
+        [
+            "内容",
+            "规则",
+            "源头会话",
+            "源头发送人",
+            "源头时间",
+            "转发次数",
+            "到达会话数",
+            "到达人数",
+            "外部占比",
+            "历时（秒）",
+            "路径",
+        ]
+    )
     for c in chains:
         o = c["origin"]
         path_text = " → ".join([o["conversation"], *(h["to_conversation"] for h in c["hops"])])
-        sheet.append([c["item"], " ".join(c["rules"]), o["conversation"], o["sender"], o["time"], len(c["hops"]),
-                      c["conversations_reached"], c["people_reached"], c["outside_share"], c["first_to_last_s"],
-                      path_text])  # fmt: skip
+        sheet.append(
+            [
+                c["item"],
+                " ".join(c["rules"]),
+                o["conversation"],
+                o["sender"],
+                o["time"],
+                len(c["hops"]),
+                c["conversations_reached"],
+                c["people_reached"],
+                c["outside_share"],
+                c["first_to_last_s"],
+                path_text,
+            ]
+        )
     sheet = wb.create_sheet("会话渠道")
     sheet.append(["会话ID", "会话", "渠道", "依据", "说明"])
     for cid, conv in result.conversations.items():

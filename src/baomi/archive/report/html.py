@@ -14,12 +14,28 @@ from baomi.catalog import catalog
 from baomi.trace.chains import Chain
 
 DECISION_ZH = {"allow": "放行", "warn": "提醒", "review": "待审", "block": "拦截"}
-CHANNEL_ZH = {"direct": "点对点", "work_group": "工作群", "external_group": "外部群", "moments": "朋友圈",
-              "publish": "信息发布"}  # fmt: skip
-CHANNEL_COLOUR = {"direct": "#6b7280", "work_group": "#2563eb", "external_group": "#dc2626",
-                  "moments": "#ea580c", "publish": "#7c3aed"}  # fmt: skip
-LINK_ZH = {"text_exact": "文字相同", "text_near": "文字相近", "image": "图片相似", "file": "文件相同",
-           "bundle": "合并转发", "same_content": "同一内容"}  # fmt: skip
+CHANNEL_ZH = {
+    "direct": "点对点",
+    "work_group": "工作群",
+    "external_group": "外部群",
+    "moments": "朋友圈",
+    "publish": "信息发布",
+}
+CHANNEL_COLOUR = {
+    "direct": "#6b7280",
+    "work_group": "#2563eb",
+    "external_group": "#dc2626",
+    "moments": "#ea580c",
+    "publish": "#7c3aed",
+}
+LINK_ZH = {
+    "text_exact": "文字相同",
+    "text_near": "文字相近",
+    "image": "图片相似",
+    "file": "文件相同",
+    "bundle": "合并转发",
+    "same_content": "同一内容",
+}
 MAX_ROWS = 2000
 MAX_TREES = 60
 _CSS = """
@@ -57,13 +73,15 @@ def bar_chart(title: str, counts: list[tuple[str, int]], width: int = 380) -> st
         y = 5 + i * row
         short = label if len(label) <= 11 else label[:10] + "…"
         bars.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12"><title>{_t(label)}</title>'
-            f"{_t(short)}</text>"
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
+            f"<title>{_t(label)}</title>{_t(short)}</text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="16" fill="#b91c1c" rx="2"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="12">{count}</text>'
         )
-    return (f'<div><h3>{_t(title)}</h3><svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{height}" role="img" aria-label="{_t(title)}">{"".join(bars)}</svg></div>')  # fmt: skip
+    return (
+        f'<div><h3>{_t(title)}</h3><svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+        f'height="{height}" role="img" aria-label="{_t(title)}">{"".join(bars)}</svg></div>'
+    )
 
 
 def tree_svg(chain: Chain, names: dict[str, str], channels: dict[str, str]) -> str:
@@ -96,9 +114,11 @@ def tree_svg(chain: Chain, names: dict[str, str], channels: dict[str, str]) -> s
         (d0, r0), (d1, r1) = pos[hop.parent], pos[hop.index]
         x0, y0 = 10 + d0 * col_w + box_w, 5 + r0 * row_h + box_h / 2
         x1, y1 = 10 + d1 * col_w, 5 + r1 * row_h + box_h / 2
-        parts.append(f'<path d="M{x0},{y0} C{x0 + 15},{y0} {x1 - 15},{y1} {x1},{y1}" stroke="#9ca3af" '
-                     f'fill="none" marker-end="url(#arrow)"><title>{_t(LINK_ZH.get(link_of[hop.index], ""))}'
-                     f"</title></path>")  # fmt: skip
+        parts.append(
+            f'<path d="M{x0},{y0} C{x0 + 15},{y0} {x1 - 15},{y1} {x1},{y1}" stroke="#9ca3af" '
+            f'fill="none" marker-end="url(#arrow)"><title>{_t(LINK_ZH.get(link_of[hop.index], ""))}'
+            f"</title></path>"
+        )
     for node, (conv, recalled, at) in nodes.items():
         d, r = pos[node]
         x, y = 10 + d * col_w, 5 + r * row_h
@@ -115,10 +135,12 @@ def tree_svg(chain: Chain, names: dict[str, str], channels: dict[str, str]) -> s
             f'{_t(short)}</text><text x="{x + 8}" y="{y + 32}" font-size="11" fill="#555">'
             f"{_t(CHANNEL_ZH.get(channel, channel))} · {when}{' · 已撤回' if recalled else ''}</text></g>"
         )
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-            f'aria-label="传播树"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-            f'markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#9ca3af"/>'
-            f'</marker></defs>{"".join(parts)}</svg>')  # fmt: skip
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'aria-label="传播树"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+        f'markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#9ca3af"/>'
+        f"</marker></defs>{''.join(parts)}</svg>"
+    )
 
 
 def render(result: AuditResult, rows: list[dict]) -> str:
@@ -133,11 +155,16 @@ def render(result: AuditResult, rows: list[dict]) -> str:
     reviewed = len(result.results)
     missing = sum(m.missing_media for m in result.messages)
     cards = [
-        ("消息总数", len(result.messages)), ("已审查", reviewed), ("命中消息", len(rows)),
-        ("拦截", decisions.get("block", 0)), ("待审", decisions.get("review", 0)),
-        ("传播链", len(result.chains)), ("会话", len(result.conversations)),
-        ("导入问题", len(result.problems)), ("缺失媒体", missing),
-    ]  # fmt: skip
+        ("消息总数", len(result.messages)),
+        ("已审查", reviewed),
+        ("命中消息", len(rows)),
+        ("拦截", decisions.get("block", 0)),
+        ("待审", decisions.get("review", 0)),
+        ("传播链", len(result.chains)),
+        ("会话", len(result.conversations)),
+        ("导入问题", len(result.problems)),
+        ("缺失媒体", missing),
+    ]
     html = [
         "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8>",
         "<title>聊天记录保密审计报告</title>",
@@ -159,12 +186,16 @@ def render(result: AuditResult, rows: list[dict]) -> str:
     ]
     guesses = [(cid, c) for cid, c in result.conversations.items() if c.is_guess]
     if guesses:
-        html.append("<section><h2>需人工确认的会话渠道</h2><p class=note>这些群不在名册中，渠道由群名推测；"
-                    "请确认后写入名册（--roster）再审计。</p><table><tr><th>会话</th><th>会话ID</th>"
-                    "<th>推测渠道</th><th>依据</th></tr>")  # fmt: skip
+        html.append(
+            "<section><h2>需人工确认的会话渠道</h2><p class=note>这些群不在名册中，渠道由群名推测；"
+            "请确认后写入名册（--roster）再审计。</p><table><tr><th>会话</th><th>会话ID</th>"
+            "<th>推测渠道</th><th>依据</th></tr>"
+        )
         for cid, c in guesses:
-            html.append(f"<tr><td>{_t(c.name)}</td><td>{_t(cid)}</td><td class=guess>"
-                        f"{_t(CHANNEL_ZH[c.channel.value])}（推测）</td><td>{_t(c.why)}</td></tr>")  # fmt: skip
+            html.append(
+                f"<tr><td>{_t(c.name)}</td><td>{_t(cid)}</td><td class=guess>"
+                f"{_t(CHANNEL_ZH[c.channel.value])}（推测）</td><td>{_t(c.why)}</td></tr>"
+            )
         html.append("</table></section>")
     html.append(f"<section><h2>传播链（{len(result.chains)}）</h2>")
     if not result.chains:
@@ -172,8 +203,9 @@ def render(result: AuditResult, rows: list[dict]) -> str:
     for chain in result.chains[:MAX_TREES]:
         o = chain.origin
         rule_text = "、".join(chain.rules)
+        origin_name = names.get(o.conversation, o.conversation)
         html.append(
-            f"<div class=chain><h3>{_t(chain.item)} · {_t(rule_text)}</h3><p class=note>源头：{_t(names.get(o.conversation, o.conversation))}"
+            f"<div class=chain><h3>{_t(chain.item)} · {_t(rule_text)}</h3><p class=note>源头：{_t(origin_name)}"
             f" · {_t(o.sender)} · {_t(iso(o.time))} · msgid {_t(o.msgid)}；转发 {len(chain.hops)} 次，"
             f"到达 {chain.conversations_reached} 个会话、{chain.people_reached} 人，外部占比 "
             f"{chain.outside_share:.0%}，历时 {_duration(chain.first_to_last_s)}</p>"
@@ -182,25 +214,31 @@ def render(result: AuditResult, rows: list[dict]) -> str:
     if len(result.chains) > MAX_TREES:
         html.append(f"<p class=note>另有 {len(result.chains) - MAX_TREES} 条传播链见 chains.jsonl。</p>")
     html.append("</section>")
-    html.append(f"<section><h2>命中消息（{len(rows)}）</h2><table><tr><th>时间</th><th>会话</th><th>渠道</th>"
-                "<th>发送人</th><th>处理</th><th>规则</th><th>证据（已打码）</th><th>存档位置</th></tr>")  # fmt: skip
+    html.append(
+        f"<section><h2>命中消息（{len(rows)}）</h2><table><tr><th>时间</th><th>会话</th><th>渠道</th>"
+        "<th>发送人</th><th>处理</th><th>规则</th><th>证据（已打码）</th><th>存档位置</th></tr>"
+    )
     for r in rows[:MAX_ROWS]:
         channel = channels.get(r["conversation"], r["channel"])
         guess = "（推测）" if r["channel_basis"] == "guess" else ""
+        recalled = " <b>（已撤回）</b>" if r["recalled"] else ""
         html.append(
             f"<tr><td>{_t(r['time'][:19].replace('T', ' '))}</td><td>{_t(r['conversation_name'])}</td>"
             f'<td><span class=tag style="background:{CHANNEL_COLOUR.get(channel, "#666")}">'
             f"{_t(CHANNEL_ZH.get(channel, channel))}</span>{guess}</td><td>{_t(r['sender_name'])}</td>"
-            f"<td class=d-{r['decision']}>{DECISION_ZH[r['decision']]}</td><td>{_t(' '.join(r['rules']))}</td>"
-            f"<td>{_t(r['evidence'])}{' <b>（已撤回）</b>' if r['recalled'] else ''}</td><td>{_t(r['place'])}</td></tr>"
+            f"<td class=d-{r['decision']}>{DECISION_ZH[r['decision']]}</td>"
+            f"<td>{_t(' '.join(r['rules']))}</td><td>{_t(r['evidence'])}{recalled}</td>"
+            f"<td>{_t(r['place'])}</td></tr>"
         )
     html.append("</table>")
     if len(rows) > MAX_ROWS:
         html.append(f"<p class=note>只列出前 {MAX_ROWS} 条，全部见 incidents.xlsx / incidents.jsonl。</p>")
     html.append("</section>")
     if result.problems:
-        html.append(f"<section><h2>无法导入的记录（{len(result.problems)}）</h2><table>"
-                    "<tr><th>文件</th><th>位置</th><th>问题</th></tr>")  # fmt: skip
+        html.append(
+            f"<section><h2>无法导入的记录（{len(result.problems)}）</h2><table>"
+            "<tr><th>文件</th><th>位置</th><th>问题</th></tr>"
+        )
         for p in result.problems[:500]:
             html.append(f"<tr><td>{_t(p.archive)}</td><td>{_t(p.position)}</td><td>{_t(p.problem)}</td></tr>")
         html.append("</table></section>")

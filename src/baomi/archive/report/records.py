@@ -41,7 +41,7 @@ def chain_record(chain: Chain) -> dict:
             "time": iso(o.time),
             "msgid": o.msgid,
             "recalled": o.recalled,
-        },  # fmt: skip
+        },
         "hops": [
             {
                 "from_conversation": h.from_conversation,
@@ -51,7 +51,7 @@ def chain_record(chain: Chain) -> dict:
                 "msgid": h.msgid,
                 "link": h.link,
                 "recalled": h.recalled,
-            }  # fmt: skip
+            }
             for h in chain.hops
         ],
         "conversations_reached": chain.conversations_reached,
@@ -75,13 +75,15 @@ def incident_rows(result: AuditResult) -> list[dict]:
     rows = []
     for meta, r in result.flagged():
         conv = result.conversations[meta.conversation]
-        rows.append({
-            **incident(meta, r),
-            "conversation_name": conv.name,
-            "channel_basis": conv.basis,
-            "sender_name": meta.sender_name or meta.sender,
-            "evidence": evidence(r) or r.get("error", ""),
-            "place": place(meta),
-            "recalled": meta.index in result.recalled,
-        })  # fmt: skip
+        rows.append(
+            {
+                **incident(meta, r),
+                "conversation_name": conv.name,
+                "channel_basis": conv.basis,
+                "sender_name": meta.sender_name or meta.sender,
+                "evidence": evidence(r) or r.get("error", ""),
+                "place": place(meta),
+                "recalled": meta.index in result.recalled,
+            }
+        )
     return rows
