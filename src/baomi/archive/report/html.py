@@ -205,7 +205,8 @@ def render(result: AuditResult, rows: list[dict]) -> str:
         rule_text = "、".join(chain.rules)
         origin_name = names.get(o.conversation, o.conversation)
         html.append(
-            f"<div class=chain><h3>{_t(chain.item)} · {_t(rule_text)}</h3><p class=note>源头：{_t(origin_name)}"
+            f"<div class=chain><h3>{_t(chain.item)} · {_t(rule_text)}</h3>"
+            f"<p class=note>源头：{_t(origin_name)}"
             f" · {_t(o.sender)} · {_t(iso(o.time))} · msgid {_t(o.msgid)}；转发 {len(chain.hops)} 次，"
             f"到达 {chain.conversations_reached} 个会话、{chain.people_reached} 人，外部占比 "
             f"{chain.outside_share:.0%}，历时 {_duration(chain.first_to_last_s)}</p>"
