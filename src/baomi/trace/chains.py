@@ -19,13 +19,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
+
 from baomi.trace.fingerprint import NUM_PERM, Fingerprints, hamming
 
-BANDS, ROWS = 16, 4  # 16 bands × 4 rows: pairs above ~0.5 Jaccard meet in a band
+BANDS, ROWS = 32, 4  # 32 bands × 4 rows: pairs above ~0.6 Jaccard almost always meet in a band
 assert BANDS * ROWS == NUM_PERM
-MIN_AGREEMENT = 0.5  # share of MinHash values two near-copies must agree on
+MIN_AGREEMENT = 0.7  # share of MinHash values two near-copies must agree on (≈ Jaccard)
 IMAGE_BANDS = 8  # 8 bands of 8 bits: two hashes within 7 bits always share one
-MAX_IMAGE_DISTANCE = 10
+MAX_IMAGE_DISTANCE = 8
 MAX_BUCKET_CHECKS = 64  # each member is checked against at most this many earlier ones
 OUTSIDE = frozenset({"external_group", "moments"})
 
@@ -86,41 +88,121 @@ def bucket_rows(item: TraceItem) -> Iterator[tuple[str, int, object]]:
         sig = fp.minhash
         for band in range(BANDS):
             part = sig[band * ROWS : (band + 1) * ROWS]
-            yield f"m{band}:" + ",".join(map(str, part)), item.index, sig
+            yield f"m{band}:" + ",".join(map(str, part)), item.index, tuple(sig)
     for phash in fp.images:
         for band in range(IMAGE_BANDS):
             yield f"i{band}:{(phash >> (8 * band)) & 0xFF}", item.index, phash
 
 
 def links_in_bucket(key: str, members: list[tuple[int, object]]) -> list[tuple[int, int, str]]:
-    """Verified links (i, j, kind) among the members of one bucket, at most
-    `MAX_BUCKET_CHECKS` checks per member (a bound on the work any archive causes)."""
+    """Verified links (i, j, kind) among the members of one bucket. Members with the same
+    value are chained; each distinct value is checked against at most `MAX_BUCKET_CHECKS`
+    earlier ones (a bound on the work any archive can cause)."""
     members = sorted(members, key=lambda m: m[0])
     kind = key[0]
     if kind in "tf":  # exact keys: a chain through the members is enough
         label = "text_exact" if kind == "t" else "file"
         return [(a[0], b[0], label) for a, b in pairwise(members)]
-    links = []
-    for pos, (j, value) in enumerate(members):
-        for i, other in members[max(0, pos - MAX_BUCKET_CHECKS) : pos]:
-            if kind == "m":
-                same = sum(x == y for x, y in zip(value, other, strict=True)) / NUM_PERM
-                if same >= MIN_AGREEMENT:
-                    links.append((i, j, "text_near"))
-            elif hamming(value, other) <= MAX_IMAGE_DISTANCE:
-                links.append((i, j, "image"))
+    label = "text_near" if kind == "m" else "image"
+    by_value: dict[object, list[int]] = defaultdict(list)
+    for index, value in members:
+        by_value[value].append(index)
+    links = [(a, b, label) for same in by_value.values() for a, b in pairwise(same)]
+    if len(by_value) < 2:
+        return links
+    values = list(by_value)
+    firsts = [by_value[v][0] for v in values]
+    if kind == "m":
+        sigs = np.asarray(values, dtype=np.int64)
+        for j in range(1, len(values)):
+            lo = max(0, j - MAX_BUCKET_CHECKS)
+            agree = (sigs[lo:j] == sigs[j]).mean(axis=1)
+            links.extend((firsts[lo + i], firsts[j], label) for i in np.flatnonzero(agree >= MIN_AGREEMENT))
+    else:
+        for j in range(1, len(values)):
+            lo = max(0, j - MAX_BUCKET_CHECKS)
+            links.extend(
+                (firsts[i], firsts[j], label)
+                for i in range(lo, j)
+                if hamming(values[i], values[j]) <= MAX_IMAGE_DISTANCE
+            )
     return links
 
 
 def local_links(items: Iterable[TraceItem]) -> Iterator[tuple[int, int, str]]:
-    """All verified links, grouping buckets in this process's memory."""
-    buckets: dict[str, list[tuple[int, object]]] = defaultdict(list)
+    """All verified links, found in this process: exact keys by dictionary, MinHash and
+    pHash bands by sorting band values with numpy (identical values are joined first, so
+    an archive full of one forwarded notice costs no more than one copy of it)."""
+    exact: dict[str, list[int]] = defaultdict(list)
+    sig_index, sigs, img_index, imgs = [], [], [], []
     for item in items:
-        for key, index, value in bucket_rows(item):
-            buckets[key].append((index, value))
-    for key, members in buckets.items():
-        if len(members) > 1:
-            yield from links_in_bucket(key, members)
+        fp = item.fingerprints
+        if fp.text:
+            exact["t:" + fp.text].append(item.index)
+        for key in fp.files:
+            exact["f:" + key].append(item.index)
+        if fp.minhash:
+            sig_index.append(item.index)
+            sigs.append(fp.minhash)
+        for phash in fp.images:
+            img_index.append(item.index)
+            imgs.append(phash)
+    for key, members in exact.items():
+        label = "text_exact" if key[0] == "t" else "file"
+        yield from ((a, b, label) for a, b in pairwise(members))
+    if sigs:
+        values = np.asarray(sigs, dtype=np.int64)
+        yield from _banded(np.asarray(sig_index), values, [values[:, b * ROWS : (b + 1) * ROWS] for b in
+                           range(BANDS)], "text_near")  # fmt: skip
+    if imgs:
+        values = np.asarray(imgs, dtype=np.uint64)
+        bands = [(values >> np.uint64(8 * b)) & np.uint64(0xFF) for b in range(IMAGE_BANDS)]
+        yield from _banded(np.asarray(img_index), values, [b[:, None] for b in bands], "image")
+
+
+def _band_key(columns: np.ndarray) -> np.ndarray:
+    """One int64 per row from a band's columns (equal rows, equal keys; a rare collision
+    only adds a candidate, which verification then rejects)."""
+    columns = columns.astype(np.int64)
+    key = columns[:, 0].copy()
+    for c in range(1, columns.shape[1]):
+        key = key * np.int64(1_000_003) ^ columns[:, c]
+    return key
+
+
+def _banded(index: np.ndarray, values: np.ndarray, bands: list[np.ndarray], label: str):
+    """Links among rows sharing a band value, verified on the whole value. Each distinct
+    value is compared with at most `MAX_BUCKET_CHECKS` earlier ones per band."""
+    uniq, first, inverse = np.unique(values, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    same = np.flatnonzero(inverse[order][1:] == inverse[order][:-1])
+    for k in same:  # rows with identical values
+        yield int(index[order[k]]), int(index[order[k + 1]]), label
+    reps = index[first]  # message index of each distinct value's first row
+    n = len(uniq)
+    candidates = []
+    for band in bands:
+        keys = _band_key(band[first])
+        order = np.lexsort((reps, keys))
+        sorted_keys = keys[order]
+        for d in range(1, min(MAX_BUCKET_CHECKS, n - 1) + 1):
+            hit = sorted_keys[d:] == sorted_keys[:-d]
+            if not hit.any():
+                break
+            candidates.append(order[:-d][hit].astype(np.int64) * n + order[d:][hit])
+    if not candidates:
+        return
+    pairs = np.unique(np.concatenate(candidates))
+    for start in range(0, len(pairs), 50_000):
+        chunk = pairs[start : start + 50_000]
+        a, b = chunk // n, chunk % n
+        if label == "text_near":
+            ok = (uniq[a] == uniq[b]).mean(axis=1) >= MIN_AGREEMENT
+        else:
+            ok = np.bitwise_count(uniq[a] ^ uniq[b]) <= MAX_IMAGE_DISTANCE
+        for x, y in zip(reps[a[ok]].tolist(), reps[b[ok]].tolist(), strict=True):
+            yield x, y, label
 
 
 class _Components:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-NUM_PERM = 64
+NUM_PERM = 128
 SHINGLE = 3
 MIN_CHARS = 12  # shorter texts ("收到", "好的") are too common to link anything
 MAX_HASH_BYTES = 64 * 1024 * 1024
