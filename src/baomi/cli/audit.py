@@ -18,6 +18,7 @@ from rich.progress import (
 )
 
 from baomi.archive.importers import FORMATS
+from baomi.errors import BaomiError
 
 err = Console(stderr=True, highlight=False)
 
@@ -61,19 +62,23 @@ def audit_command(
                 tasks[stage] = bar.add_task(stage, total=total or None)
             bar.update(tasks[stage], completed=done, total=total or None)
 
-        result = audit(
-            exports,
-            out,
-            fmt=format,
-            roster=roster,
-            media=media,
-            policy=policy,
-            workers=workers,
-            progress=progress,
-            resume=not restart,
-            use_ray=ray,
-            ray_address=address,
-        )
+        try:
+            result = audit(
+                exports,
+                out,
+                fmt=format,
+                roster=roster,
+                media=media,
+                policy=policy,
+                workers=workers,
+                progress=progress,
+                resume=not restart,
+                use_ray=ray,
+                ray_address=address,
+            )
+        except BaomiError as exc:
+            err.print(f"[red]错误：[/red]{exc}")
+            raise typer.Exit(exc.exit_code) from None
     paths = write_outputs(result, out)
     flagged = len(result.flagged())
     err.print(
