@@ -27,8 +27,14 @@ def audited(archive, tmp_path_factory):
     root, truth = archive
     out = tmp_path_factory.mktemp("out")
     factory = partial(bench_reviewer, str(root / "ocr.json"))
-    result = audit([root / "export"], out, roster=root / "roster.yaml", workers=2, reviewer_factory=factory,
-                   chunk_size=64)  # fmt: skip
+    result = audit(
+        [root / "export"],
+        out,
+        roster=root / "roster.yaml",
+        workers=2,
+        reviewer_factory=factory,
+        chunk_size=64,
+    )
     write_outputs(result, out)
     return root, truth, out, result
 
@@ -52,8 +58,16 @@ def test_outputs_have_the_issue_fields_and_recalls_stay_in_the_trace(audited):
     assert {i["channel"] for i in incidents} >= {"work_group", "external_group"}
     chains = _lines(out / "chains.jsonl")
     first = chains[0]
-    assert set(first) == {"item", "rules", "origin", "hops", "conversations_reached", "people_reached",
-                          "outside_share", "first_to_last_s"}  # fmt: skip
+    assert set(first) == {
+        "item",
+        "rules",
+        "origin",
+        "hops",
+        "conversations_reached",
+        "people_reached",
+        "outside_share",
+        "first_to_last_s",
+    }
     assert set(first["origin"]) >= {"conversation", "sender", "time", "msgid"}
     assert set(first["hops"][0]) >= {"from_conversation", "to_conversation", "sender", "time", "msgid"}
     planted_recalls = {c["msgid"] for p in truth["chains"] for c in p["copies"] if c["recalled"]}
@@ -102,8 +116,14 @@ def test_second_run_resumes_from_the_checkpoint(archive, tmp_path):
     lines = results.read_text(encoding="utf-8").splitlines()
     results.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:40], encoding="utf-8")  # cut mid-line
     stages = []
-    again = audit([root / "export"], tmp_path, workers=1, reviewer_factory=factory, chunk_size=200,
-                  progress=lambda stage, done, total: stages.append((stage, done, total)))  # fmt: skip
+    again = audit(
+        [root / "export"],
+        tmp_path,
+        workers=1,
+        reviewer_factory=factory,
+        chunk_size=200,
+        progress=lambda stage, done, total: stages.append((stage, done, total)),
+    )
     assert again.resumed_chunks == len(lines) - 1
     assert again.results == first.results
     assert ("审查", len(first.results), len(first.results)) in stages
