@@ -150,6 +150,7 @@ def main() -> None:
         conversations=len(result.conversations),
         flagged=len(result.flagged()),
         audit_seconds=round(result.seconds, 2),
+        stage_seconds=result.timings,
         messages_per_s=round(result.messages_per_s, 1),
         write_outputs_seconds=round(write_s, 2),
         ocr="FakeOcr (generator's table), no OCR models",

@@ -73,6 +73,7 @@ class AuditResult:
     workers: int = 1
     resumed_chunks: int = 0
     engine: str = "local"
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def flagged(self) -> list[tuple[MessageMeta, dict]]:
         """Messages whose decision is not allow, in archive order."""
@@ -298,6 +299,7 @@ def audit(
     tick("导入", 0, len(files))
     metas, convs, members, recalled, problems = _scan(files, fmt, media, roster)
     tick("导入", len(files), len(files))
+    timings = {"import": _time.perf_counter() - started}
     total = sum(1 for m in metas if m.reviewable)
     results: dict[int, dict] = {}
     resumed = 0
@@ -340,6 +342,7 @@ def audit(
             engine = "local"
     finally:
         checkpoint.close()
+    timings["review"] = _time.perf_counter() - started - timings["import"]
     tick("溯源", 0, 1)
     fingerprinter = Fingerprinter(checkpoint.key)
     items = trace_items(metas, results, recalled)
@@ -355,6 +358,7 @@ def audit(
         item_id=lambda o: "内容-" + fingerprinter.keyed(f"{o.archive}/{o.msgid}".encode())[:10],
     )
     tick("溯源", 1, 1)
+    timings["trace"] = _time.perf_counter() - started - timings["import"] - timings["review"]
     return AuditResult(
         exports=[str(p) for p in files],
         messages=metas,
@@ -367,6 +371,7 @@ def audit(
         seconds=_time.perf_counter() - started,
         workers=n_workers,
         resumed_chunks=resumed,
+        timings={k: round(v, 2) for k, v in timings.items()},
         engine=engine,
     )
 

@@ -29,6 +29,7 @@ MIN_AGREEMENT = 0.7  # share of MinHash values two near-copies must agree on (â‰
 IMAGE_BANDS = 8  # 8 bands of 8 bits: two hashes within 7 bits always share one
 MAX_IMAGE_DISTANCE = 8
 MAX_BUCKET_CHECKS = 64  # each member is checked against at most this many earlier ones
+MAX_PARENT_CANDIDATES = 500  # earlier copies looked at when choosing where a copy came from
 OUTSIDE = frozenset({"external_group", "moments"})
 
 
@@ -77,56 +78,76 @@ class Chain:
     first_to_last_s: float = 0.0
 
 
-def bucket_rows(item: TraceItem) -> Iterator[tuple[str, int, object]]:
-    """(bucket key, message index, value to verify with) for each bucket of a message."""
-    fp = item.fingerprints
-    if fp.text:
-        yield f"t:{fp.text}", item.index, None
-    for key in fp.files:
-        yield f"f:{key}", item.index, None
-    if fp.minhash:
-        sig = fp.minhash
+KIND_TEXT, KIND_FILE, KIND_NEAR, KIND_IMAGE = 0, 1, 2, 3
+
+
+def bucket_keys(items: list[TraceItem]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The join as rows (bucket, message index, kind), all int64, for a grouped
+    aggregation (Ray Data): messages that share a bucket are candidate copies. Only the
+    first message of each exact text or image value gets band rows; the others join it
+    through their exact bucket, so a notice forwarded everywhere costs one row each."""
+    buckets, indexes, kinds = [], [], []
+    seen_text, seen_image = set(), set()
+    sig_rows, sig_index, img_rows, img_index = [], [], [], []
+    for item in items:
+        fp = item.fingerprints
+        if fp.text:
+            buckets.append(int(fp.text[:15], 16))
+            indexes.append(item.index)
+            kinds.append(KIND_TEXT)
+            if fp.minhash and fp.text not in seen_text:
+                sig_rows.append(fp.minhash)
+                sig_index.append(item.index)
+            seen_text.add(fp.text)
+        for key in fp.files:
+            buckets.append(int(key[:15], 16))
+            indexes.append(item.index)
+            kinds.append(KIND_FILE)
+        for phash in fp.images:
+            buckets.append(phash & 0x7FFFFFFFFFFFFFFF)
+            indexes.append(item.index)
+            kinds.append(KIND_IMAGE)  # an exact perceptual value
+            if phash not in seen_image:
+                img_rows.append(phash)
+                img_index.append(item.index)
+            seen_image.add(phash)
+    parts_b = [np.asarray(buckets, dtype=np.int64)]
+    parts_i = [np.asarray(indexes, dtype=np.int64)]
+    parts_k = [np.asarray(kinds, dtype=np.int64)]
+    if sig_rows:
+        sigs = np.asarray(sig_rows, dtype=np.int64)
         for band in range(BANDS):
-            part = sig[band * ROWS : (band + 1) * ROWS]
-            yield f"m{band}:" + ",".join(map(str, part)), item.index, tuple(sig)
-    for phash in fp.images:
+            parts_b.append(_band_key(sigs[:, band * ROWS : (band + 1) * ROWS]) * 64 + band)
+            parts_i.append(np.asarray(sig_index, dtype=np.int64))
+            parts_k.append(np.full(len(sig_rows), KIND_NEAR))
+    if img_rows:
+        values = np.asarray(img_rows, dtype=np.uint64)
         for band in range(IMAGE_BANDS):
-            yield f"i{band}:{(phash >> (8 * band)) & 0xFF}", item.index, phash
+            parts_b.append(((values >> np.uint64(8 * band)) & np.uint64(0xFF)).astype(np.int64) * 16 + band)
+            parts_i.append(np.asarray(img_index, dtype=np.int64))
+            parts_k.append(np.full(len(img_rows), KIND_IMAGE + 8))  # +8: a band, not a value
+    return np.concatenate(parts_b), np.concatenate(parts_i), np.concatenate(parts_k)
 
 
-def links_in_bucket(key: str, members: list[tuple[int, object]]) -> list[tuple[int, int, str]]:
-    """Verified links (i, j, kind) among the members of one bucket. Members with the same
-    value are chained; each distinct value is checked against at most `MAX_BUCKET_CHECKS`
-    earlier ones (a bound on the work any archive can cause)."""
-    members = sorted(members, key=lambda m: m[0])
-    kind = key[0]
-    if kind in "tf":  # exact keys: a chain through the members is enough
-        label = "text_exact" if kind == "t" else "file"
-        return [(a[0], b[0], label) for a, b in pairwise(members)]
-    label = "text_near" if kind == "m" else "image"
-    by_value: dict[object, list[int]] = defaultdict(list)
-    for index, value in members:
-        by_value[value].append(index)
-    links = [(a, b, label) for same in by_value.values() for a, b in pairwise(same)]
-    if len(by_value) < 2:
-        return links
-    values = list(by_value)
-    firsts = [by_value[v][0] for v in values]
-    if kind == "m":
-        sigs = np.asarray(values, dtype=np.int64)
-        for j in range(1, len(values)):
-            lo = max(0, j - MAX_BUCKET_CHECKS)
-            agree = (sigs[lo:j] == sigs[j]).mean(axis=1)
-            links.extend((firsts[lo + i], firsts[j], label) for i in np.flatnonzero(agree >= MIN_AGREEMENT))
-    else:
-        for j in range(1, len(values)):
-            lo = max(0, j - MAX_BUCKET_CHECKS)
-            links.extend(
-                (firsts[i], firsts[j], label)
-                for i in range(lo, j)
-                if hamming(values[i], values[j]) <= MAX_IMAGE_DISTANCE
-            )
-    return links
+def candidates_in_bucket(indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (earlier, later) of one bucket: each member with at most
+    `MAX_BUCKET_CHECKS` members before it."""
+    order = np.sort(indexes)
+    firsts, seconds = [], []
+    for d in range(1, min(MAX_BUCKET_CHECKS, len(order) - 1) + 1):
+        firsts.append(order[:-d])
+        seconds.append(order[d:])
+    if not firsts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(firsts), np.concatenate(seconds)
+
+
+def verify_links(items: list[TraceItem], a: np.ndarray, b: np.ndarray):
+    """The candidate pairs that really are copies (see `match`)."""
+    for i, j in zip(a.tolist(), b.tolist(), strict=True):
+        kind = match(items[i].fingerprints, items[j].fingerprints)
+        if kind:
+            yield i, j, kind
 
 
 def local_links(items: Iterable[TraceItem]) -> Iterator[tuple[int, int, str]]:
@@ -152,8 +173,12 @@ def local_links(items: Iterable[TraceItem]) -> Iterator[tuple[int, int, str]]:
         yield from ((a, b, label) for a, b in pairwise(members))
     if sigs:
         values = np.asarray(sigs, dtype=np.int64)
-        yield from _banded(np.asarray(sig_index), values, [values[:, b * ROWS : (b + 1) * ROWS] for b in
-                           range(BANDS)], "text_near")  # fmt: skip
+        yield from _banded(
+            np.asarray(sig_index),
+            values,
+            [values[:, b * ROWS : (b + 1) * ROWS] for b in range(BANDS)],
+            "text_near",
+        )
     if imgs:
         values = np.asarray(imgs, dtype=np.uint64)
         bands = [(values >> np.uint64(8 * b)) & np.uint64(0xFF) for b in range(IMAGE_BANDS)]
@@ -242,12 +267,53 @@ def build_chains(
         groups[comps.find(x)].append(x)
     chains = []
     for indexes in groups.values():
-        copies = sorted((items[i] for i in indexes), key=lambda it: (it.time, it.index))
-        if len(copies) < 2 or not any(c.flagged for c in copies):
+        if len(indexes) < 2 or not any(items[i].flagged for i in indexes):
             continue
-        chains.append(_chain(copies, members, kinds, item_id))
+        copies = sorted((items[i] for i in indexes), key=lambda it: (it.time, it.index))
+        for tree in _trees(copies, kinds, members):
+            if len(tree) > 1 and any(c.flagged for c, _ in tree):
+                chains.append(_chain(tree, members, kinds, item_id))
     chains.sort(key=lambda c: (c.origin.time, c.origin.index))
     return chains
+
+
+def _link(a: TraceItem, b: TraceItem, kinds: dict[tuple[int, int], str]) -> str | None:
+    """How two copies match directly (a verified link, or their fingerprints compared
+    here: the join keeps one link per group of identical values); None when they do not."""
+    return kinds.get((min(a.index, b.index), max(a.index, b.index))) or match(a.fingerprints, b.fingerprints)
+
+
+def match(x: Fingerprints, y: Fingerprints) -> str | None:
+    """The way two messages' fingerprints say they are copies, or None."""
+    if x.text and x.text == y.text:
+        return "text_exact"
+    if set(x.files) & set(y.files):
+        return "file"
+    if any(hamming(p, q) <= MAX_IMAGE_DISTANCE for p in x.images for q in y.images):
+        return "image"
+    if x.minhash and y.minhash:
+        same = sum(p == q for p, q in zip(x.minhash, y.minhash, strict=True))
+        if same / NUM_PERM >= MIN_AGREEMENT:
+            return "text_near"
+    return None
+
+
+def _trees(copies, kinds, members) -> list[list[tuple[TraceItem, TraceItem | None]]]:
+    """Split a group of copies into spreading trees: each copy comes from an earlier copy it
+    matches directly (so a hop always joins two real copies); a copy that matches no earlier
+    one starts a tree of its own. At most `MAX_PARENT_CANDIDATES` earlier copies are looked at."""
+    tree_of: dict[int, int] = {}
+    trees: list[list[tuple[TraceItem, TraceItem | None]]] = []
+    for pos, copy in enumerate(copies):
+        earlier = [e for e in copies[max(0, pos - MAX_PARENT_CANDIDATES) : pos] if _link(copy, e, kinds)]
+        if not earlier:
+            tree_of[copy.index] = len(trees)
+            trees.append([(copy, None)])
+            continue
+        parent = _parent(copy, earlier, members)
+        tree_of[copy.index] = tree_of[parent.index]
+        trees[tree_of[copy.index]].append((copy, parent))
+    return trees
 
 
 def _parent(copy: TraceItem, earlier: list[TraceItem], members: dict[str, set[str]]) -> TraceItem:
@@ -262,28 +328,25 @@ def _parent(copy: TraceItem, earlier: list[TraceItem], members: dict[str, set[st
     return (elsewhere or earlier)[-1]
 
 
-def _chain(copies, members, kinds, item_id) -> Chain:
+def _chain(tree, members, kinds, item_id) -> Chain:
+    copies = [c for c, _ in tree]
     origin = copies[0]
     rules = tuple(sorted({r for c in copies for r in c.rules}))
     hops = []
-    for pos, copy in enumerate(copies[1:], start=1):
-        parent = _parent(copy, copies[:pos], members)
-        link = kinds.get((min(parent.index, copy.index), max(parent.index, copy.index)))
-        if copy.bundle and link is None:
-            link = "bundle"
-        hops.append(
-            Hop(
-                parent.conversation,
-                copy.conversation,
-                copy.sender,
-                copy.time,
-                copy.msgid,
-                link or "same_content",
-                copy.recalled,
-                copy.index,
-                parent.index,
-            )
+    for copy, parent in tree[1:]:
+        link = _link(copy, parent, kinds)
+        hop = Hop(
+            parent.conversation,
+            copy.conversation,
+            copy.sender,
+            copy.time,
+            copy.msgid,
+            link,
+            copy.recalled,
+            copy.index,
+            parent.index,
         )
+        hops.append(hop)
     convs = list(dict.fromkeys(c.conversation for c in copies))
     people = set().union(*(members.get(c, set()) for c in convs))
     outside = sum(1 for c in copies if c.channel in OUTSIDE)
