@@ -3,9 +3,10 @@
     python -m bench.archive_gen --messages 100000 --conversations 220 --chains 120 --out /tmp/arch
 
 Writes OUT/export/archive.jsonl (WeCom 会话内容存档 format, one JSON object per line,
-time ordered), OUT/export/media/*.jpg, OUT/roster.yaml (the work groups and some outside
-groups; the rest are left for the name guess), OUT/ocr.json (what an OCR would read in
-each photo, keyed by `baomi.ocr.fake.image_key`, for `FakeOcr`) and OUT/truth.json (each
+time ordered), OUT/export/media/*.jpg, OUT/roster.yaml (names of all groups; channels
+of the work groups and of half the outside groups, the rest left to the name guess),
+OUT/ocr.json (what an OCR would read in each photo, keyed by `baomi.ocr.fake.image_key`,
+for `FakeOcr`) and OUT/truth.json (each
 planted chain: its copies in time order with the copy each came from).
 
 Background chat comes from `bench.corpus_gen.ChatGenerator` (mostly clean, ~3% with
@@ -395,6 +396,8 @@ def _roster(path: Path, convs, rng) -> None:
     for c in convs:
         if c.channel == "work_group" or (c.channel == "external_group" and rng.random() < 0.5):
             lines.append(f"  {c.id}: {{name: {c.name}, channel: {c.channel}}}")
+        elif c.room:  # a name only: the channel is guessed from it
+            lines.append(f"  {c.id}: {{name: {c.name}}}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -27,13 +27,15 @@ def test_roster_first_then_direct_then_guess(tmp_path):
     path = tmp_path / "roster.yaml"
     path.write_text(
         "conversations:\n  wrW1: {name: 县政府办工作群, channel: work_group}\n"
-        "  wrF1: {name: 张家亲戚群, channel: external_group}\n",
+        "  wrF1: {name: 张家亲戚群, channel: external_group}\n  wrF2: {name: 城东小区业主群}\n",
         encoding="utf-8",
     )
     roster = Roster.load(path)
     assert roster.channel_of("wrW1", "wrW1", True).channel is Channel.WORK_GROUP
     assert roster.channel_of("wrW1", "wrW1", True).name == "县政府办工作群"
     assert roster.channel_of("a|b", "a|b", False).basis == "direct"
+    named = roster.channel_of("wrF2", "wrF2", True)
+    assert named.is_guess and named.name == "城东小区业主群" and "业主" in named.why
     guess = roster.channel_of("wrX", "同学群", True)
     assert guess.is_guess and guess.channel is Channel.EXTERNAL_GROUP and "同学" in guess.why
 
@@ -42,7 +44,7 @@ def test_roster_first_then_direct_then_guess(tmp_path):
     ("text", "message"),
     [
         ("conversations: [1, 2]", "缺少 conversations"),
-        ("conversations:\n  a: {name: x}", "缺少 channel"),
+        ("conversations:\n  a: {note: x}", "需要 name 或 channel"),
         ("conversations:\n  a: {name: x, channel: wechat}", "未知渠道"),
         ("conversations: {a: [", "不是有效的 YAML"),
     ],

@@ -253,7 +253,7 @@ def _state(files: list[Path], fmt, roster: Roster, chunk: int, tag: str) -> dict
     stats = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in files]
     roster_hash = hashlib.sha256(
         json.dumps(
-            sorted((k, n, c.value) for k, (n, c) in roster.entries.items()), ensure_ascii=False
+            sorted((k, n, c and c.value) for k, (n, c) in roster.entries.items()), ensure_ascii=False
         ).encode()
     ).hexdigest()
     return {

@@ -4,6 +4,9 @@ group's name (shown in the report for a person to confirm).
     conversations:
       wrW1xxxx: {name: 县政府办工作群, channel: work_group}
       wrF1xxxx: {name: 张家亲戚群, channel: external_group}
+      wrF2xxxx: {name: 城东小区业主群}        # name only: the channel is guessed from it
+
+(WeCom archives carry room ids, not group names: the roster is where names come from.)
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def guess_group_channel(name: str) -> tuple[Channel, str]:
 class Roster:
     """Conversation id → (name, channel), from a YAML roster; empty when none is given."""
 
-    def __init__(self, entries: dict[str, tuple[str, Channel]] | None = None) -> None:
+    def __init__(self, entries: dict[str, tuple[str, Channel | None]] | None = None) -> None:
         self.entries = entries or {}
 
     @classmethod
@@ -83,12 +86,12 @@ class Roster:
         convs = data.get("conversations") if isinstance(data, dict) else None
         if not isinstance(convs, dict):
             raise RosterError(f"名册文件 {path.name} 缺少 conversations: 映射")
-        entries: dict[str, tuple[str, Channel]] = {}
+        entries: dict[str, tuple[str, Channel | None]] = {}
         for cid, entry in convs.items():
-            if not isinstance(entry, dict) or "channel" not in entry:
-                raise RosterError(f"名册中会话 {cid} 缺少 channel")
+            if not isinstance(entry, dict) or not ("channel" in entry or "name" in entry):
+                raise RosterError(f"名册中会话 {cid} 需要 name 或 channel")
             try:
-                channel = Channel.parse(entry["channel"])
+                channel = Channel.parse(entry["channel"]) if "channel" in entry else None
             except BaomiError as exc:
                 raise RosterError(f"名册中会话 {cid}：{exc}") from None
             entries[str(cid)] = (str(entry.get("name") or cid), channel)
@@ -97,8 +100,10 @@ class Roster:
     def channel_of(self, conversation: str, name: str, is_group: bool) -> ConversationChannel:
         """The channel of one conversation: roster first, then direct, then a guess."""
         known = self.entries.get(conversation)
-        if known is not None:
+        if known is not None and known[1] is not None:
             return ConversationChannel(known[1], known[0], "roster")
+        if known is not None:
+            name = known[0]
         if not is_group:
             return ConversationChannel(Channel.DIRECT, name, "direct")
         channel, why = guess_group_channel(name)

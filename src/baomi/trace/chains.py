@@ -28,7 +28,7 @@ assert BANDS * ROWS == NUM_PERM
 MIN_AGREEMENT = 0.7  # share of MinHash values two near-copies must agree on (≈ Jaccard)
 IMAGE_BANDS = 8  # 8 bands of 8 bits: two hashes within 7 bits always share one
 MAX_IMAGE_DISTANCE = 8
-MAX_BUCKET_CHECKS = 64  # each member is checked against at most this many earlier ones
+MAX_BUCKET_CHECKS = 32  # each member is checked against at most this many earlier ones
 MAX_PARENT_CANDIDATES = 500  # earlier copies looked at when choosing where a copy came from
 OUTSIDE = frozenset({"external_group", "moments"})
 
@@ -152,25 +152,28 @@ def verify_links(items: list[TraceItem], a: np.ndarray, b: np.ndarray):
 
 def local_links(items: Iterable[TraceItem]) -> Iterator[tuple[int, int, str]]:
     """All verified links, found in this process: exact keys by dictionary, MinHash and
-    pHash bands by sorting band values with numpy (identical values are joined first, so
-    an archive full of one forwarded notice costs no more than one copy of it)."""
+    pHash bands by sorting band values with numpy. Only the first message of each exact
+    text or image value enters the bands (the others join it by the exact key), so an
+    archive full of one forwarded notice costs no more than one copy of it."""
     exact: dict[str, list[int]] = defaultdict(list)
     sig_index, sigs, img_index, imgs = [], [], [], []
     for item in items:
         fp = item.fingerprints
         if fp.text:
             exact["t:" + fp.text].append(item.index)
+            if fp.minhash and len(exact["t:" + fp.text]) == 1:
+                sig_index.append(item.index)
+                sigs.append(fp.minhash)
         for key in fp.files:
             exact["f:" + key].append(item.index)
-        if fp.minhash:
-            sig_index.append(item.index)
-            sigs.append(fp.minhash)
         for phash in fp.images:
-            img_index.append(item.index)
-            imgs.append(phash)
+            exact[f"i:{phash}"].append(item.index)
+            if len(exact[f"i:{phash}"]) == 1:
+                img_index.append(item.index)
+                imgs.append(phash)
+    labels = {"t": "text_exact", "f": "file", "i": "image"}
     for key, members in exact.items():
-        label = "text_exact" if key[0] == "t" else "file"
-        yield from ((a, b, label) for a, b in pairwise(members))
+        yield from ((a, b, labels[key[0]]) for a, b in pairwise(members))
     if sigs:
         values = np.asarray(sigs, dtype=np.int64)
         yield from _banded(
@@ -196,19 +199,12 @@ def _band_key(columns: np.ndarray) -> np.ndarray:
 
 
 def _banded(index: np.ndarray, values: np.ndarray, bands: list[np.ndarray], label: str):
-    """Links among rows sharing a band value, verified on the whole value. Each distinct
-    value is compared with at most `MAX_BUCKET_CHECKS` earlier ones per band."""
-    uniq, first, inverse = np.unique(values, axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    order = np.argsort(inverse, kind="stable")
-    same = np.flatnonzero(inverse[order][1:] == inverse[order][:-1])
-    for k in same:  # rows with identical values
-        yield int(index[order[k]]), int(index[order[k + 1]]), label
-    reps = index[first]  # message index of each distinct value's first row
-    n = len(uniq)
+    """Links among rows sharing a band value, verified on the whole value. Each row is
+    compared with at most `MAX_BUCKET_CHECKS` earlier ones per band."""
+    uniq, reps, n = values, index, len(values)
     candidates = []
     for band in bands:
-        keys = _band_key(band[first])
+        keys = _band_key(band)
         order = np.lexsort((reps, keys))
         sorted_keys = keys[order]
         for d in range(1, min(MAX_BUCKET_CHECKS, n - 1) + 1):
@@ -218,7 +214,8 @@ def _banded(index: np.ndarray, values: np.ndarray, bands: list[np.ndarray], labe
             candidates.append(order[:-d][hit].astype(np.int64) * n + order[d:][hit])
     if not candidates:
         return
-    pairs = np.unique(np.concatenate(candidates))
+    pairs = np.sort(np.concatenate(candidates))
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     for start in range(0, len(pairs), 50_000):
         chunk = pairs[start : start + 50_000]
         a, b = chunk // n, chunk % n

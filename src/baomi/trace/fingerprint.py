@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +23,14 @@ SHINGLE = 3
 MIN_CHARS = 12  # shorter texts ("收到", "好的") are too common to link anything
 MAX_HASH_BYTES = 64 * 1024 * 1024
 _PRIME = (1 << 61) - 1
+_NOT_WORD = re.compile(r"[\W_]+")  # spaces, punctuation, symbols, emoji, control characters
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
 
 
 def normalise(text: str) -> str:
-    """NFKC, lower case, without spaces, punctuation, symbols or control characters: two
-    copies that differ only in those are the same text."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZSC")
+    """NFKC, lower case, letters and digits only (no spaces, punctuation, symbols, emoji):
+    two copies that differ only in those are the same text."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 @dataclass(frozen=True, slots=True)

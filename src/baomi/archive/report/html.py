@@ -176,6 +176,7 @@ def render(result: AuditResult, rows: list[dict]) -> str:
         "<section><h2>概况</h2><div class=cards>",
         *(f"<div class=card><b>{v}</b><span>{_t(k)}</span></div>" for k, v in cards),
         "</div><p class=note>报告只含打码后的证据与消息在存档中的位置，不含消息原文。</p></section>",
+        *_chains_section(result, names, channels),
         "<section><h2>统计</h2><div class=charts>",
         bar_chart(
             "按规则", [(f"{k} {rules[k].name}" if k in rules else k, v) for k, v in by_rule.most_common()]
@@ -197,24 +198,6 @@ def render(result: AuditResult, rows: list[dict]) -> str:
                 f"{_t(CHANNEL_ZH[c.channel.value])}（推测）</td><td>{_t(c.why)}</td></tr>"
             )
         html.append("</table></section>")
-    html.append(f"<section><h2>传播链（{len(result.chains)}）</h2>")
-    if not result.chains:
-        html.append("<p class=note>未发现命中内容在会话之间传播。</p>")
-    for chain in result.chains[:MAX_TREES]:
-        o = chain.origin
-        rule_text = "、".join(chain.rules)
-        origin_name = names.get(o.conversation, o.conversation)
-        html.append(
-            f"<div class=chain><h3>{_t(chain.item)} · {_t(rule_text)}</h3>"
-            f"<p class=note>源头：{_t(origin_name)}"
-            f" · {_t(o.sender)} · {_t(iso(o.time))} · msgid {_t(o.msgid)}；转发 {len(chain.hops)} 次，"
-            f"到达 {chain.conversations_reached} 个会话、{chain.people_reached} 人，外部占比 "
-            f"{chain.outside_share:.0%}，历时 {_duration(chain.first_to_last_s)}</p>"
-            f"{tree_svg(chain, names, channels)}</div>"
-        )
-    if len(result.chains) > MAX_TREES:
-        html.append(f"<p class=note>另有 {len(result.chains) - MAX_TREES} 条传播链见 chains.jsonl。</p>")
-    html.append("</section>")
     html.append(
         f"<section><h2>命中消息（{len(rows)}）</h2><table><tr><th>时间</th><th>会话</th><th>渠道</th>"
         "<th>发送人</th><th>处理</th><th>规则</th><th>证据（已打码）</th><th>存档位置</th></tr>"
@@ -245,6 +228,29 @@ def render(result: AuditResult, rows: list[dict]) -> str:
         html.append("</table></section>")
     html.append("</main></body></html>")
     return "\n".join(html)
+
+
+def _chains_section(result: AuditResult, names: dict[str, str], channels: dict[str, str]) -> list[str]:
+    html: list[str] = []
+    html.append(f"<section><h2>传播链（{len(result.chains)}）</h2>")
+    if not result.chains:
+        html.append("<p class=note>未发现命中内容在会话之间传播。</p>")
+    for chain in result.chains[:MAX_TREES]:
+        o = chain.origin
+        rule_text = "、".join(chain.rules)
+        origin_name = names.get(o.conversation, o.conversation)
+        html.append(
+            f"<div class=chain><h3>{_t(chain.item)} · {_t(rule_text)}</h3>"
+            f"<p class=note>源头：{_t(origin_name)}"
+            f" · {_t(o.sender)} · {_t(iso(o.time))} · msgid {_t(o.msgid)}；转发 {len(chain.hops)} 次，"
+            f"到达 {chain.conversations_reached} 个会话、{chain.people_reached} 人，外部占比 "
+            f"{chain.outside_share:.0%}，历时 {_duration(chain.first_to_last_s)}</p>"
+            f"{tree_svg(chain, names, channels)}</div>"
+        )
+    if len(result.chains) > MAX_TREES:
+        html.append(f"<p class=note>另有 {len(result.chains) - MAX_TREES} 条传播链见 chains.jsonl。</p>")
+    html.append("</section>")
+    return html
 
 
 def _duration(seconds: float) -> str:
