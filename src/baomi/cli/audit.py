@@ -16,11 +16,13 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.tree import Tree
 
 from baomi.archive.importers import FORMATS
 from baomi.errors import BaomiError
 
 err = Console(stderr=True, highlight=False)
+CONSOLE_TREES = 5
 
 
 def audit_command(
@@ -87,5 +89,33 @@ def audit_command(
         f"（{result.messages_per_s:.0f} 条/秒）"
         + (f"，从断点恢复 {result.resumed_chunks} 批" if result.resumed_chunks else "")
     )
+    for chain in result.chains[:CONSOLE_TREES]:
+        err.print(chain_tree(chain, result))
+    if len(result.chains) > CONSOLE_TREES:
+        err.print(f"（另有 {len(result.chains) - CONSOLE_TREES} 条传播链，见 report.html / chains.jsonl）")
     for path in paths.values():
         err.print(f"  {path}")
+
+
+def chain_tree(chain, result) -> Tree:
+    """One chain as a console tree: conversation (channel) · sender · time, per copy."""
+    from baomi.archive.report.html import CHANNEL_ZH
+    from baomi.archive.report.records import iso
+
+    def label(conversation: str, sender: str, at: float, recalled: bool) -> str:
+        conv = result.conversations[conversation]
+        mark = " [red]已撤回[/red]" if recalled else ""
+        when = iso(at)[5:16].replace("T", " ")
+        return f"{conv.name}（{CHANNEL_ZH[conv.channel.value]}）· {sender} · {when}{mark}"
+
+    o = chain.origin
+    root = Tree(
+        f"[bold]{chain.item}[/bold] {'、'.join(chain.rules)} · 到达 {chain.conversations_reached} 个会话、"
+        f"{chain.people_reached} 人 · 外部占比 {chain.outside_share:.0%}"
+    )
+    nodes = {o.index: root.add(label(o.conversation, o.sender, o.time, o.recalled))}
+    for hop in chain.hops:
+        nodes[hop.index] = nodes[hop.parent].add(
+            label(hop.to_conversation, hop.sender, hop.time, hop.recalled)
+        )
+    return root
