@@ -7,8 +7,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from baomi.trace import Fingerprinter, Fingerprints, TraceItem, build_chains
-from baomi.trace.chains import local_links
 from baomi.trace.fingerprint import hamming, image_phash, normalise
+from baomi.trace.join import local_links
 
 KEY = b"k" * 32
 TEXT = "机密★1年 关于滨河新区征地补偿的工作方案（第7稿）：涉及资金3200万元，41户，5月18日前完成，会后统一收回"

@@ -16,7 +16,7 @@ import numpy as np
 
 from baomi.archive.audit import ReviewerFactory, review_payloads
 from baomi.trace import Fingerprinter, TraceItem
-from baomi.trace.chains import bucket_keys, candidates_in_bucket, verify_links
+from baomi.trace.join import bucket_keys, candidates_in_bucket, verify_links
 
 WINDOW_CHUNKS = 64  # chunks handed to Ray at a time: the driver never holds a whole export
 
