@@ -28,7 +28,7 @@ from baomi import Attachment, Reviewer
 from baomi.archive.importers import export_files, read_export
 from baomi.archive.model import ArchiveMessage, ImportProblem
 from baomi.archive.roster import ConversationChannel, Roster
-from baomi.errors import BaomiError
+from baomi.errors import BaomiError, EmptyMessageError
 from baomi.trace import Fingerprinter, Fingerprints, TraceItem, build_chains
 from baomi.trace.chains import Chain
 
@@ -114,12 +114,11 @@ def review_payloads(payloads: list[dict], reviewer: Reviewer, fingerprinter: Fin
                     for f in (x.to_dict() for x in verdict.findings)
                 ],
             )
-        except BaomiError as exc:
-            result.update(decision="allow", rules=[], findings=[], error=str(exc))
-        except Exception as exc:
-            result.update(
-                decision="review", rules=["X01"], findings=[], error=f"审查出错（{type(exc).__name__}）"
-            )
+        except EmptyMessageError:
+            result.update(decision="allow", rules=[], findings=[])
+        except Exception as exc:  # fail closed on one message (X01), never abort the audit
+            error = str(exc) if isinstance(exc, BaomiError) else f"审查出错（{type(exc).__name__}）"
+            result.update(decision="review", rules=["X01"], findings=[], error=error)
         result["fp"] = fingerprinter.of_message(p["text"], [a.path for a in atts]).to_dict()
         out.append(result)
     return out
