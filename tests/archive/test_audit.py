@@ -155,3 +155,17 @@ def test_cli_audit_writes_the_four_outputs(tmp_path):
     assert bad.exit_code == 2 and "未知格式" in bad.output
     missing = CliRunner().invoke(app, ["audit", str(tmp_path / "nope.jsonl"), "-o", str(out)])
     assert missing.exit_code == 2 and "找不到导出文件" in missing.output
+
+
+class _BrokenReviewer:
+    def review(self, *args, **kwargs):
+        raise RuntimeError("engine bug")
+
+
+def test_an_engine_failure_on_a_message_fails_closed(tmp_path):
+    from tests.archive.test_importers import wecom_records, write_jsonl
+
+    export = write_jsonl(tmp_path / "export.jsonl", wecom_records()[:1])
+    result = audit([export], tmp_path / "out", workers=1, reviewer_factory=_BrokenReviewer)
+    (only,) = result.results.values()
+    assert only["decision"] == "review" and only["rules"] == ["X01"] and "RuntimeError" in only["error"]
