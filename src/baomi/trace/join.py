@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 BANDS, ROWS = 32, 4  # 32 bands × 4 rows: pairs above ~0.6 Jaccard almost always meet in a band
 assert BANDS * ROWS == NUM_PERM
-MIN_AGREEMENT = 0.7  # share of MinHash values two near-copies must agree on (≈ Jaccard)
+MIN_AGREEMENT = 0.65  # share of MinHash values two near-copies must agree on (≈ Jaccard)
 IMAGE_BANDS = 8  # 8 bands of 8 bits: two hashes within 7 bits always share one
 MAX_IMAGE_DISTANCE = 8
 MAX_BUCKET_CHECKS = 32  # each member is checked against at most this many earlier ones per band
