@@ -129,6 +129,15 @@ def main() -> None:
     out = args.work / ("out-ray" if args.ray else "out-local")
     shutil.rmtree(out, ignore_errors=True)
     factory = partial(bench_reviewer, str(data / "ocr.json"))
+    if args.ray and not os.environ.get("RAY_ADDRESS"):
+        import ray
+
+        # a local instance on every core; its workers import bench/ as the driver does
+        ray.init(
+            include_dashboard=False,
+            log_to_driver=False,
+            runtime_env={"env_vars": {"PYTHONPATH": os.getcwd()}},
+        )
     result = audit(
         [data / "export" / "archive.jsonl"],
         out,
