@@ -52,7 +52,7 @@ padding:5px 6px;text-align:left;vertical-align:top}th{background:#f9fafb}
 .d-block{color:#b91c1c;font-weight:bold}.d-review{color:#a21caf}.d-warn{color:#b45309}
 .charts{display:flex;flex-wrap:wrap;gap:24px}.tag{display:inline-block;border-radius:4px;padding:0 5px;
 color:#fff;font-size:12px}.guess{color:#b45309}.note{color:#6b7280;font-size:13px}
-.chain{border-top:1px solid #e5e7eb;padding:10px 0}.chain h3{font-size:15px;margin:4px 0}
+.chain{border-top:1px solid #e5e7eb;padding:10px 0;overflow-x:auto}.chain h3{font-size:15px;margin:4px 0}
 """
 
 
