@@ -19,7 +19,8 @@ class ArchiveMessage:
     files resolved from the export's media folder, `missing_media` counts placeholders
     (`[图片]`) or files a record names that the export does not hold. A recall record
     has kind "recall" and names the recalled message in `recall_of` when the export
-    says which (WeChat replaces the original instead); `forwarded_from` on an item of a forwarded
+    says which (WeChat replaces the original instead); the audit marks the recalled
+    message, which stays in the trace. `forwarded_from` on an item of a forwarded
     bundle (the bundle's msgid). `members` lists known recipients (WeCom `tolist`).
     """
 
@@ -36,7 +37,6 @@ class ArchiveMessage:
     sender_name: str = ""
     attachments: tuple[Path, ...] = ()
     missing_media: int = 0
-    recalled: bool = False
     recall_of: str | None = None
     forwarded_from: str | None = None
     members: tuple[str, ...] = field(default=())
