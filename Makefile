@@ -5,8 +5,8 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 # Debian packages: venv support; libGL/GLib for OpenCV (rapidocr pulls in opencv-python);
-# a CJK font for the tests that render document photos.
-APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei
+# a CJK font for the tests that render document photos; Chromium for the audit report test.
+APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei chromium
 
 .PHONY: run test bench bench-quick system-deps clean
 
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[attachments,dev]'
+	$(BIN)/python -m pip install -q -e '.[attachments,dev,ray]'
 	touch $(STAMP)
 
 system-deps:

@@ -253,6 +253,11 @@ def rules(
 app.add_typer(registry_app, name="registry")
 
 
+from baomi.cli.audit import audit_command  # noqa: E402  (its own module; registered here)
+
+app.command("audit")(audit_command)
+
+
 def main() -> None:
     try:
         app()
