@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from baomi.cli.audit import audit_command
 from baomi.cli.batch import check_batch
 from baomi.cli.common import (
     ChannelOpt,
@@ -251,10 +252,6 @@ def rules(
 
 
 app.add_typer(registry_app, name="registry")
-
-
-from baomi.cli.audit import audit_command  # noqa: E402  (its own module; registered here)
-
 app.command("audit")(audit_command)
 
 
