@@ -6,7 +6,8 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 # Debian packages: venv support; libGL/GLib for OpenCV (rapidocr pulls in opencv-python);
 # a CJK font for the tests that render document photos.
-APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei
+# PostgreSQL for the service tests on a real server (.ci/run starts it).
+APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei postgresql
 
 .PHONY: run test bench bench-quick system-deps clean
 
@@ -14,7 +15,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[attachments,dev]'
+	$(BIN)/python -m pip install -q -e '.[attachments,service,dev]'
 	touch $(STAMP)
 
 system-deps:
@@ -24,9 +25,10 @@ system-deps:
 	  else echo "注意：缺少系统包$$missing（需要 root 安装）"; fi; \
 	fi
 
+# The service on http://127.0.0.1:8000 with its data in ./var (SQLite); the first start prints
+# the admin's one-time password. BAOMI_* variables or --config FILE.toml change settings.
 run: $(STAMP)
-	$(BIN)/baomi rules
-	$(BIN)/baomi check --input examples/messages.jsonl --text
+	$(BIN)/baomi serve --host 127.0.0.1 --port 8000 --data-dir ./var
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -286,6 +286,11 @@ def rules() -> None:
     out.print(table)
 
 
+from baomi.cli import serve as _serve  # noqa: E402  (its own module: serve, audit-log)
+
+_serve.register(app)
+
+
 def main() -> None:
     try:
         app()
