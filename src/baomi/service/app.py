@@ -152,5 +152,5 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected error", extra={"event": "error", "error": type(exc).__name__})
+        log.error("unexpected error", extra={"event": "error"}, exc_info=exc)
         return _error(500, "服务器内部错误，请联系管理员（详情见服务日志中的请求编号）", "internal")

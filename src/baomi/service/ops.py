@@ -8,7 +8,9 @@ import logging
 import os
 import threading
 import time
+import traceback
 import uuid
+from pathlib import Path
 
 from prometheus_client import CONTENT_TYPE_LATEST as METRICS_CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
@@ -32,7 +34,10 @@ class JsonFormatter(logging.Formatter):
             if hasattr(record, key):
                 out[key] = getattr(record, key)
         if record.exc_info and record.exc_info[0] is not None:
-            out["exception"] = record.exc_info[0].__name__  # never the message: it may quote input
+            # the type and where, never the message: it may quote input
+            out["exception"] = record.exc_info[0].__name__
+            frames = [f for f in traceback.extract_tb(record.exc_info[2]) if "/baomi/" in f.filename][-6:]
+            out["where"] = [f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in frames]
         return json.dumps(out, ensure_ascii=False)
 
 

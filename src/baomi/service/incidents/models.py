@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baomi.service.db import Base, UtcDateTime, utcnow
 
 
 class Incident(Base):
+    """One content (keyed hash) stopped once or more, by anyone; `unit_id` is where it was first
+    seen, and each unit sees an incident through its own events."""
+
     __tablename__ = "incidents"
-    __table_args__ = (UniqueConstraint("unit_id", "content_hash"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     rules: Mapped[list] = mapped_column(JSON, default=list)
     channel: Mapped[str] = mapped_column(String(20))
     evidence: Mapped[list] = mapped_column(JSON, default=list)  # masked evidence of the first event
@@ -32,7 +34,7 @@ class IncidentEvent(Base):
     incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
     check_id: Mapped[str] = mapped_column(ForeignKey("checks.id"), unique=True)
     source: Mapped[str] = mapped_column(String(10))  # block | rejected | expired | report
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     sender: Mapped[str | None] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(20))

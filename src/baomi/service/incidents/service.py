@@ -25,11 +25,9 @@ from baomi.service.users.service import Principal
 
 
 def record_incident(session: Session, check: Check, source: str) -> Incident:
-    """Join the incident of the same content in the unit, or open one. Callers hold the audit
-    head lock (their audit entry comes first), so two writers never open the same incident."""
-    inc = session.scalar(
-        select(Incident).where(Incident.unit_id == check.unit_id, Incident.content_hash == check.content_hash)
-    )
+    """Join the incident of the same content (whoever sent it), or open one. Callers hold the
+    audit head lock (their audit entry comes first), so two writers never open the same one."""
+    inc = session.scalar(select(Incident).where(Incident.content_hash == check.content_hash))
     now = utcnow()
     if inc is None:
         inc = Incident(
@@ -75,25 +73,19 @@ class IncidentFilter:
 
 
 def _filtered(who: Principal, f: IncidentFilter) -> Select:
-    q = select(Incident).where(Incident.unit_id.in_(who.units))
+    """Incidents with at least one event in reach that matches the filter."""
+    events = select(IncidentEvent.incident_id).where(IncidentEvent.unit_id.in_(who.units))
     if f.unit_id is not None:
-        q = q.where(Incident.unit_id == f.unit_id)
+        events = events.where(IncidentEvent.unit_id == f.unit_id)
     if f.channel:
-        q = q.where(
-            Incident.id.in_(select(IncidentEvent.incident_id).where(IncidentEvent.channel == f.channel))
-        )
+        events = events.where(IncidentEvent.channel == f.channel)
     if f.sender:
-        q = q.where(
-            Incident.id.in_(select(IncidentEvent.incident_id).where(IncidentEvent.sender == f.sender))
-        )
+        events = events.where(IncidentEvent.sender == f.sender)
     if f.rule:
-        q = q.where(
-            Incident.id.in_(
-                select(IncidentEvent.incident_id)
-                .join(CheckRule, CheckRule.check_id == IncidentEvent.check_id)
-                .where(CheckRule.rule == f.rule)
-            )
+        events = events.join(CheckRule, CheckRule.check_id == IncidentEvent.check_id).where(
+            CheckRule.rule == f.rule
         )
+    q = select(Incident).where(Incident.id.in_(events))
     if f.since:
         q = q.where(Incident.last_seen >= f.since)
     if f.until:
@@ -111,12 +103,15 @@ def list_incidents(session: Session, who: Principal, f: IncidentFilter, offset: 
 
 def get_incident(session: Session, who: Principal, incident_id: str) -> tuple[Incident, list[IncidentEvent]]:
     who.require(Perm.INCIDENTS_READ)
+    """One incident and its events in reach (other units' events stay hidden)."""
     inc = session.get(Incident, incident_id)
-    if inc is None or inc.unit_id not in who.units:
-        raise NotFound(f"事件 {incident_id[:40]} 不存在")
     events = session.scalars(
-        select(IncidentEvent).where(IncidentEvent.incident_id == inc.id).order_by(IncidentEvent.id)
+        select(IncidentEvent)
+        .where(IncidentEvent.incident_id == incident_id, IncidentEvent.unit_id.in_(who.units))
+        .order_by(IncidentEvent.id)
     ).all()
+    if inc is None or not events:
+        raise NotFound(f"事件 {incident_id[:40]} 不存在")
     return inc, list(events)
 
 

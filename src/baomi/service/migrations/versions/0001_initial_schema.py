@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 16:52:11.885005
+Create Date: 2026-12-01 16:54:28.596433
 """
 
 import sqlalchemy as sa
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_incidents_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
-        sa.UniqueConstraint("unit_id", "content_hash", name=op.f("uq_incidents_unit_id")),
+        sa.UniqueConstraint("content_hash", name=op.f("uq_incidents_content_hash")),
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incidents_first_seen"), ["first_seen"], unique=False)
@@ -263,6 +263,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("incident_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incident_events_incident_id"), ["incident_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_incident_events_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
         "held_contents",
@@ -281,6 +282,7 @@ def downgrade() -> None:
 
     op.drop_table("held_contents")
     with op.batch_alter_table("incident_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incident_events_unit_id"))
         batch_op.drop_index(batch_op.f("ix_incident_events_incident_id"))
 
     op.drop_table("incident_events")
