@@ -70,9 +70,13 @@ class Server:
 
     def env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BAOMI_")}
-        env |= {"BAOMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "BAOMI_DATABASE_URL": self.database_url,
-                "BAOMI_SWEEP_SECONDS": "0.5", "BAOMI_RATE_LIMIT_PER_MINUTE": "0",
-                "BAOMI_SHUTDOWN_GRACE_SECONDS": "5"}
+        env |= {
+            "BAOMI_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "BAOMI_DATABASE_URL": self.database_url,
+            "BAOMI_SWEEP_SECONDS": "0.5",
+            "BAOMI_RATE_LIMIT_PER_MINUTE": "0",
+            "BAOMI_SHUTDOWN_GRACE_SECONDS": "5",
+        }
         return env | self.extra_env
 
     def start(self, timeout: float = 60) -> Server:
@@ -80,9 +84,20 @@ class Server:
         self.port = self.port or free_port()
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's life
         self.proc = subprocess.Popen(
-            [BAOMI, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--workers", str(self.workers)],
-            stdout=log, stderr=subprocess.STDOUT, env=self.env(), start_new_session=True,
+            [
+                BAOMI,
+                "serve",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--workers",
+                str(self.workers),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env(),
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -139,13 +154,25 @@ def make_org(admin: Api) -> dict:
     finance = admin.post("/v1/units", json={"name": "财政局", "parent_id": root}).json()["id"]
     users = {}
     for name, role, unit, classified in (
-        ("sender1", "sender", office, False), ("sender2", "sender", archive, False),
-        ("secret1", "sender", office, True), ("reviewer1", "reviewer", office, False),
-        ("officer1", "secrecy_officer", office, False), ("auditor1", "auditor", office, False),
-        ("reviewer_fin", "reviewer", finance, False), ("sender_fin", "sender", finance, False),
+        ("sender1", "sender", office, False),
+        ("sender2", "sender", archive, False),
+        ("secret1", "sender", office, True),
+        ("reviewer1", "reviewer", office, False),
+        ("officer1", "secrecy_officer", office, False),
+        ("auditor1", "auditor", office, False),
+        ("reviewer_fin", "reviewer", finance, False),
+        ("sender_fin", "sender", finance, False),
     ):
-        r = admin.post("/v1/users", json={"username": name, "password": PASSWORD, "role": role,
-                                          "unit_id": unit, "classified": classified})
+        r = admin.post(
+            "/v1/users",
+            json={
+                "username": name,
+                "password": PASSWORD,
+                "role": role,
+                "unit_id": unit,
+                "classified": classified,
+            },
+        )
         assert r.status_code == 201, r.text
         users[name] = r.json()["id"]
     return {"root": root, "office": office, "archive": archive, "finance": finance, "users": users}

@@ -56,7 +56,9 @@ def test_rejected_hold_becomes_incident_and_same_text_joins_it(server, org):
     second = _check(_login(server, "sender2"), ITINERARY_2, channel="direct")  # sender2: a sub-unit
     for out in (first, second):
         h = out["hold"]
-        r = reviewer.post(f"/v1/holds/{h['id']}/reject", json={"version": h["version"], "reason": "itinerary"})
+        r = reviewer.post(
+            f"/v1/holds/{h['id']}/reject", json={"version": h["version"], "reason": "itinerary"}
+        )
         assert r.status_code == 200, r.text
         assert r.json()["state"] == "rejected"
     assert _login(server, "sender1").get(f"/v1/checks/{first['check_id']}").json()["status"] == "rejected"
@@ -87,7 +89,9 @@ def test_warn_overridden_with_justification_block_never(server, org):
     sender = _login(server, "sender1")
     warn = _check(sender, HEARSAY, channel="direct")
     assert warn["decision"] == "warn" and warn["overridable"]
-    r = sender.post(f"/v1/checks/{warn['check_id']}/override", json={"justification": "已向应急局核实，属公开通报"})
+    r = sender.post(
+        f"/v1/checks/{warn['check_id']}/override", json={"justification": "已向应急局核实，属公开通报"}
+    )
     assert r.status_code == 200 and r.json()["overridden"] and not r.json()["overridable"]
     block = _check(sender, CLASSIFIED, channel="direct")
     for who in (sender, _login(server, "officer1"), Api.login(server.url, "admin", ADMIN_PASSWORD)):
@@ -118,9 +122,15 @@ def test_classified_sender_gets_the_stricter_matrix(server, org):
 
 
 def test_report_from_colleague_reaches_the_queue(server, org):
-    r = _login(server, "sender1").post("/v1/reports", json={
-        "text": CLASSIFIED, "channel": "external_group", "conversation": "小区业主群",
-        "seen_at": "2026-11-30T08:00:00Z"})
+    r = _login(server, "sender1").post(
+        "/v1/reports",
+        json={
+            "text": CLASSIFIED,
+            "channel": "external_group",
+            "conversation": "小区业主群",
+            "seen_at": "2026-11-30T08:00:00Z",
+        },
+    )
     assert r.status_code == 200, r.text
     report = r.json()
     assert report["kind"] == "report" and report["status"] == "held"
@@ -166,10 +176,24 @@ def test_audit_log_verified(server, org):
     result = auditor.get("/v1/audit/verify").json()
     assert result["ok"] is True and result["checked"] > 10
     actions = {e["action"] for e in auditor.get("/v1/audit", params={"limit": 500}).json()["items"]}
-    assert {"check.create", "hold.claim", "hold.approve", "hold.reject", "hold.view_content",
-            "check.override", "check.false_alarm", "auth.login", "incident.export"} <= actions
+    assert {
+        "check.create",
+        "hold.claim",
+        "hold.approve",
+        "hold.reject",
+        "hold.view_content",
+        "check.override",
+        "check.false_alarm",
+        "auth.login",
+        "incident.export",
+    } <= actions
     env = server.env()
-    run = subprocess.run([BAOMI, "audit-log", "verify", "--data-dir", str(server.data_dir)],
-                         capture_output=True, text=True, env=env, timeout=60)
+    run = subprocess.run(
+        [BAOMI, "audit-log", "verify", "--data-dir", str(server.data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert '"ok": true' in run.stdout
