@@ -13,7 +13,7 @@ from baomi.service.app import create_app
 from baomi.service.settings import Settings
 from tests.service.support import ADMIN_PASSWORD, PASSWORD, ROLES, Api, make_org
 
-S, R, O, A, AD = ROLES
+S, R, O, A, AD = ROLES  # noqa: E741  (sender, reviewer, officer, auditor, admin)
 ALL = frozenset(ROLES)
 READERS = frozenset({R, O, A, AD})
 CHECKERS = frozenset({S, R, O, AD})
