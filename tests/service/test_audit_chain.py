@@ -41,8 +41,13 @@ def _verify(sessions, keys):
 
 def _cli(settings):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAOMI_")}
-    run = subprocess.run([BAOMI, "audit-log", "verify", "--data-dir", str(settings.data_dir)],
-                         capture_output=True, text=True, env=env, timeout=60)
+    run = subprocess.run(
+        [BAOMI, "audit-log", "verify", "--data-dir", str(settings.data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     return run.returncode, json.loads(run.stdout.strip().splitlines()[-1])
 
 
@@ -84,8 +89,12 @@ def test_deleted_last_row(chain):
 
 def test_reordered_pair(chain):
     settings, sessions, keys, db = chain
-    _sql(db, "UPDATE audit_log SET seq=-4 WHERE seq=4", "UPDATE audit_log SET seq=4 WHERE seq=5",
-         "UPDATE audit_log SET seq=5 WHERE seq=-4")
+    _sql(
+        db,
+        "UPDATE audit_log SET seq=-4 WHERE seq=4",
+        "UPDATE audit_log SET seq=4 WHERE seq=5",
+        "UPDATE audit_log SET seq=5 WHERE seq=-4",
+    )
     result = _verify(sessions, keys)
     assert not result.ok and result.first_bad == 4
     assert _cli(settings)[1]["first_bad"] == 4
@@ -96,5 +105,7 @@ def test_a_forged_row_needs_the_key(chain):
     _, sessions, keys, db = chain
     import hashlib
 
-    _sql(db, f"UPDATE audit_log SET action='auth.login', hash='{hashlib.sha256(b'x').hexdigest()}' WHERE seq=3")
+    _sql(
+        db, f"UPDATE audit_log SET action='auth.login', hash='{hashlib.sha256(b'x').hexdigest()}' WHERE seq=3"
+    )
     assert _verify(sessions, keys).first_bad == 3

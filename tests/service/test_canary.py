@@ -32,8 +32,11 @@ def test_canary_only_inside_the_encrypted_blob(tmp_path):
         officer = Api.login(srv.url, "officer1", PASSWORD)
         text = f"周六上午刘书记去新港区调研，随行人员联系 {canary}"
         files = [("attachments", (f"行程{canary}.txt", f"{canary} 附件里的行程\n".encode(), "text/plain"))]
-        out = sender.post("/v1/checks", data={"text": text, "channel": "work_group",
-                                              "conversation": "综合科工作群"}, files=files).json()
+        out = sender.post(
+            "/v1/checks",
+            data={"text": text, "channel": "work_group", "conversation": "综合科工作群"},
+            files=files,
+        ).json()
         assert out["decision"] == "review", out
         hold = out["hold"]
         assert canary in reviewer.get(f"/v1/holds/{hold['id']}/content").text  # readable by its reviewer
@@ -45,7 +48,8 @@ def test_canary_only_inside_the_encrypted_blob(tmp_path):
         keys = load_keys(Settings(data_dir=data_dir))
         with sqlite3.connect(data_dir / "baomi.db") as conn:
             key_id, nonce, blob = conn.execute(
-                "SELECT key_id, nonce, ciphertext FROM held_contents WHERE hold_id=?", (hold["id"],)).fetchone()
+                "SELECT key_id, nonce, ciphertext FROM held_contents WHERE hold_id=?", (hold["id"],)
+            ).fetchone()
         assert canary in json.loads(keys.decrypt(key_id, nonce, blob, aad=hold["id"]))["text"]
 
         r = reviewer.post(f"/v1/holds/{hold['id']}/reject", json={"version": 1, "reason": "itinerary"})
