@@ -187,6 +187,10 @@ def test_audit_log_verified(server, org):
         "auth.login",
         "incident.export",
     } <= actions
+    log = server.log_path.read_text(encoding="utf-8")
+    assert '"route": "/v1/checks"' in log  # JSON request lines …
+    for text in (ITINERARY, ITINERARY_2, CLASSIFIED, HEARSAY, HARMLESS):
+        assert text not in log and text[:8] not in log  # … that never carry the message
     env = server.env()
     run = subprocess.run(
         [BAOMI, "audit-log", "verify", "--data-dir", str(server.data_dir)],
