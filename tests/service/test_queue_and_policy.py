@@ -26,7 +26,7 @@ ITINERARY = "下周二上午赵市长去经开区调研，随行人员九点出�
 class _Hook(BaseHTTPRequestHandler):
     received: list = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         _Hook.received.append((json.loads(body), self.headers["X-Baomi-Signature"]))
         self.send_response(204)
