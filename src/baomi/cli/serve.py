@@ -38,7 +38,7 @@ def serve(
 
     settings = _settings(config, host=host, port=port, data_dir=data_dir, workers=workers)
     configure_logging(settings.log_level)
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url, settings.sqlite_synchronous)
     bootstrap.prepare(settings, engine, say=lambda s: print(s, flush=True))
     engine.dispose()
     if settings.workers > 1:
@@ -77,7 +77,7 @@ def verify(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
     from baomi.service.security import load_keys
 
     settings = _settings(config, data_dir=data_dir)
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url, settings.sqlite_synchronous)
     with transaction(make_sessionmaker(engine)) as session:
         result = verify_chain(session, load_keys(settings))
     engine.dispose()

@@ -38,7 +38,7 @@ _HTTP_ZH = {404: "没有这个地址", 405: "该地址不支持此方法", 400: 
 def create_app(settings: Settings, *, prepare: bool = True, say=print) -> FastAPI:
     """The service app. `prepare` creates keys, migrates and creates the first admin (done
     once by `baomi serve` before starting several workers, which then pass False)."""
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url, settings.sqlite_synchronous)
     if prepare:
         bootstrap.prepare(settings, engine, say=say)
     services = Services(settings, load_keys(settings))
@@ -46,6 +46,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print) -> FastAP
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        await run_in_threadpool(_warm_up, services)  # the engine loads before the first request
         task = asyncio.create_task(_sweeper(app))
         try:
             yield
@@ -73,6 +74,15 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print) -> FastAP
     _add_error_handlers(app)
     app.add_middleware(LimitsAndLogs, max_body=settings.max_request_bytes, metrics=metrics)
     return app
+
+
+def _warm_up(services: Services) -> None:
+    """Build the default reviewers (matcher compiled) so no sender waits for it."""
+    from baomi.service.policies.document import default_unit_policy
+    from baomi.service.policies.service import Effective
+
+    for classified in (False, True):
+        services.pool.reviewer(Effective(None, default_unit_policy()), classified).review("预热", "direct")
 
 
 async def _sweeper(app: FastAPI) -> None:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     # SQLAlchemy URL; empty means SQLite in the data dir.
     database_url: str = ""
+    # SQLite only: "full" survives power loss, "normal" only a killed process (faster).
+    sqlite_synchronous: Literal["full", "normal"] = "full"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
