@@ -35,9 +35,10 @@ ROUTERS = (users_router, checks_router, holds_router, incidents_router, policies
 _HTTP_ZH = {404: "没有这个地址", 405: "该地址不支持此方法", 400: "请求无效", 401: "需要登录"}
 
 
-def create_app(settings: Settings, *, prepare: bool = True, say=print) -> FastAPI:
+def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=()) -> FastAPI:
     """The service app. `prepare` creates keys, migrates and creates the first admin (done
-    once by `baomi serve` before starting several workers, which then pass False)."""
+    once by `baomi serve` before starting several workers, which then pass False); `routers`
+    are added after the API's (the console's pages)."""
     engine = make_engine(settings.db_url, settings.sqlite_synchronous)
     if prepare:
         bootstrap.prepare(settings, engine, say=say)
@@ -68,7 +69,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print) -> FastAP
     app.state.engine = engine
     app.state.metrics = metrics = Metrics()
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
-    for router in ROUTERS:
+    for router in (*ROUTERS, *routers):
         app.include_router(router)
     _add_ops_routes(app)
     _add_error_handlers(app)
