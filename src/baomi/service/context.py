@@ -7,10 +7,12 @@ import json
 import logging
 import threading
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from baomi.ocr.fake import FakeOcr
+from baomi.ocr.memo import MemoOcr
 from baomi.service.policies.service import ReviewerPool
 from baomi.service.security import Keys
 from baomi.service.settings import Settings
@@ -62,9 +64,12 @@ class Notifier:
 class Services:
     settings: Settings
     keys: Keys
-    pool: ReviewerPool = field(default_factory=ReviewerPool)
+    pool: ReviewerPool | None = None
     notifier: Notifier | None = None
 
     def __post_init__(self) -> None:
+        if self.pool is None:
+            fake = self.settings.ocr_fake_file
+            self.pool = ReviewerPool(MemoOcr(FakeOcr.from_json(fake) if fake else None))
         if self.notifier is None:
             self.notifier = Notifier(self.settings.webhook_url, self.settings.webhook_secret, self.keys)

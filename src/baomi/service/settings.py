@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     webhook_secret: str = ""
     sweep_seconds: float = Field(default=15.0, gt=0)
     shutdown_grace_seconds: int = Field(default=30, ge=0)
+    # Tests and demos only: answer OCR from this FakeOcr JSON file instead of the real models.
+    ocr_fake_file: Path | None = None
+    # Console cookies carry the Secure flag (browsers accept it on https and on localhost).
+    console_secure_cookies: bool = True
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @field_validator("database_url")

@@ -247,6 +247,17 @@ def create_check(session: Session, svc: Services, who: Principal, inp: CheckInpu
     )
 
 
+def dry_run(session: Session, svc: Services, who: Principal, inp: CheckInput) -> Verdict:
+    """An anonymous self-check: the verdict only, nothing stored or logged, where the unit's
+    policy allows it (`self_check: {anonymous: true}`)."""
+    who.require(Perm.CHECK)
+    channel = _validate(svc, inp)
+    eff = _prepare(session, svc, who)
+    if not eff.unit_policy.anonymous_self_check:
+        raise Forbidden("本单位未开启匿名自查，检查结果将按规定记录")
+    return _review(svc, eff, who.classified, inp, channel)
+
+
 def create_batch(session: Session, svc: Services, who: Principal, items: list[CheckInput]) -> list[Check]:
     """Up to `batch_limit` texts in one transaction; any invalid item rejects the whole batch."""
     who.require(Perm.CHECK)

@@ -5,6 +5,7 @@ with errors that name the line.
     review: {sla_minutes: 30, on_expiry: reject}   # or release
     classified_personnel:        # 涉密人员: cells stricter than the default stricter matrix
       matrix: {R10: {direct: block}}
+    self_check: {anonymous: true}  # the console's 自查 may run without storing anything
 
 The service keys are blanked out line for line before the engine's validator reads the rest,
 so its errors keep the line numbers of the uploaded text.
@@ -25,7 +26,7 @@ from baomi.model import ALL_RULE_IDS, Channel, Decision
 from baomi.policy import Policy
 from baomi.policy.load import default_policy, parse_policy
 
-SERVICE_KEYS = ("mode", "review", "classified_personnel")
+SERVICE_KEYS = ("mode", "review", "classified_personnel", "self_check")
 DecisionName = Literal["allow", "warn", "review", "block"]
 ChannelName = Literal["direct", "work_group", "external_group", "moments", "publish"]
 
@@ -41,11 +42,17 @@ class ClassifiedPersonnel(BaseModel):
     matrix: dict[Literal[*ALL_RULE_IDS], dict[ChannelName, DecisionName]] = Field(default_factory=dict)
 
 
+class SelfCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    anonymous: bool = False
+
+
 class ServiceKeys(BaseModel):
     model_config = ConfigDict(extra="forbid")
     mode: Literal["enforce", "shadow"] = "enforce"
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     classified_personnel: ClassifiedPersonnel = Field(default_factory=ClassifiedPersonnel)
+    self_check: SelfCheck = Field(default_factory=SelfCheck)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class UnitPolicy:
     mode: str
     sla_minutes: int
     on_expiry: str
+    anonymous_self_check: bool = False
 
 
 def _line(node: yaml.Node | None, path: tuple) -> int | None:
@@ -130,7 +138,8 @@ def parse_unit_policy(text: str, source: str = "policy.yaml") -> UnitPolicy:
             problems.append(f"第 {line} 行 {'.'.join(map(str, loc))}：{msg}")
         raise PolicyError(f"策略文件 {source} 无效：\n  " + "\n  ".join(problems)) from None
     classified = _stricter(policy, keys.classified_personnel.matrix)
-    return UnitPolicy(policy, classified, keys.mode, keys.review.sla_minutes, keys.review.on_expiry)
+    review, anonymous = keys.review, keys.self_check.anonymous
+    return UnitPolicy(policy, classified, keys.mode, review.sla_minutes, review.on_expiry, anonymous)
 
 
 @cache

@@ -36,7 +36,8 @@ class Effective:
 class ReviewerPool:
     """One engine `Reviewer` per policy version and kind of sender, built once per process."""
 
-    def __init__(self) -> None:
+    def __init__(self, ocr=None) -> None:
+        self.ocr = ocr  # shared by every reviewer (a MemoOcr lets the console reuse its lines)
         self._lock = threading.Lock()
         self._reviewers: dict[tuple[int | None, bool], Reviewer] = {}
         self._policies: dict[int, UnitPolicy] = {}
@@ -54,7 +55,7 @@ class ReviewerPool:
         with self._lock:
             if key not in self._reviewers:
                 up = eff.unit_policy
-                self._reviewers[key] = Reviewer(up.classified if classified else up.policy)
+                self._reviewers[key] = Reviewer(up.classified if classified else up.policy, ocr=self.ocr)
             return self._reviewers[key]
 
 
