@@ -60,7 +60,7 @@ def test_graceful_shutdown_finishes_checks_in_flight(tmp_path):
         make_org(admin)
         items = [
             {"text": f"第{i}条：明天下午三点在二楼会议室开周例会，请带上笔记本", "channel": "work_group"}
-            for i in range(1000)
+            for i in range(400)
         ]
         result: dict = {}
 
