@@ -4,6 +4,7 @@ batches and colleagues' reports."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -119,8 +120,7 @@ def _content_hash(svc: Services, inp: CheckInput) -> str:
 
 
 def _sealed(inp: CheckInput, channel: Channel) -> bytes:
-    import base64
-
+    """The held message as JSON (encrypted by the caller)."""
     return json.dumps(
         {
             "text": inp.text,

@@ -126,7 +126,7 @@ def _answer(request: Request, session, check) -> CheckOut:
 async def create_check(request: Request, session: DbSession, svc: Svc, who: CurrentUser) -> CheckOut:
     body, uploads = await _parse(request, CheckIn, svc)
     check = await run_in_threadpool(service.create_check, session, svc, who, _input(body, uploads))
-    return _answer(request, session, check)
+    return await run_in_threadpool(_answer, request, session, check)
 
 
 @router.post("/checks:batch", response_model=BatchOut, summary="批量检查（最多 1000 条）")
@@ -164,4 +164,4 @@ def false_alarm(
 async def create_report(request: Request, session: DbSession, svc: Svc, who: CurrentUser) -> CheckOut:
     body, uploads = await _parse(request, ReportIn, svc)
     check = await run_in_threadpool(service.create_report, session, svc, who, _input(body, uploads))
-    return check_out(check, service.hold_of(session, check))
+    return await run_in_threadpool(lambda: check_out(check, service.hold_of(session, check)))
