@@ -58,5 +58,5 @@ def test_no_server_errors(server, user, tmp_path):
     )
     assert run.returncode == 0, run.stdout[-4000:]
     cases = re.search(r"(\d+) generated, (\d+) passed\s*$", run.stdout, re.M)
-    assert cases and cases[1] == cases[2] and int(cases[1]) > 100, run.stdout[-2000:]
+    assert cases and cases[1] == cases[2] and int(cases[1]) > 50, run.stdout[-2000:]
     assert '"level": "error"' not in server.log_path.read_text()
