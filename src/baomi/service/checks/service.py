@@ -260,7 +260,7 @@ def dry_run(session: Session, svc: Services, who: Principal, inp: CheckInput) ->
     policy allows it (`self_check: {anonymous: true}`)."""
     who.require(Perm.CHECK)
     channel = _validate(svc, inp)
-    eff = _prepare(session, svc, who)
+    _, eff = _prepare(session, svc, who, [])
     if not eff.unit_policy.anonymous_self_check:
         raise Forbidden("本单位未开启匿名自查，检查结果将按规定记录")
     return _review(svc, eff, who.classified, inp, channel)
