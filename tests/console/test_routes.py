@@ -130,3 +130,24 @@ def test_anonymous_self_check_refused_where_the_unit_has_not_allowed_it(site):
         "/self-check", data={"text": "周报", "channel": "direct", "anonymous": "true", "csrf": csrf}
     )
     assert r.status_code == 403 and "未开启匿名自查" in r.text
+
+
+def test_a_one_time_password_is_changed_before_any_other_page(site):
+    from baomi.service.users.models import User
+
+    client = site["client"]
+    _login(client, "admin")
+    with site["app"].state.sessions() as s:
+        s.get(User, site["org"]["users"]["sender2"]).must_change_password = True
+        s.commit()
+    csrf = _login(client, "sender2")
+    r = client.get("/self-check", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/password"
+    assert "一次性密码" in client.get("/password").text
+    short = client.post("/password", data={"old": PASSWORD, "new": "short", "csrf": csrf})
+    assert short.status_code == 422 and "至少 10 个字符" in short.text
+    done = client.post(
+        "/password", data={"old": PASSWORD, "new": PASSWORD, "csrf": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert client.get("/self-check").status_code == 200

@@ -14,10 +14,20 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import func, select
 
 from baomi.console import marks
-from baomi.console.web import CSRF_FIELD, check_csrf, current_user, page, redirect, render, secure_headers
+from baomi.console.web import (
+    CSRF_FIELD,
+    LoginRequired,
+    PasswordChangeRequired,
+    check_csrf,
+    current_user,
+    page,
+    redirect,
+    render,
+    secure_headers,
+)
 from baomi.service.db import transaction, utcnow
 from baomi.service.deps import DbSession, Svc
-from baomi.service.errors import Invalid
+from baomi.service.errors import Invalid, ServiceError
 from baomi.service.holds import service as holds
 from baomi.service.holds.models import Hold
 from baomi.service.permissions import Perm
@@ -110,7 +120,7 @@ async def events(request: Request) -> Response:
 
     try:
         who = await run_in_threadpool(principal)
-    except Exception:  # no session or no right: an empty stream the browser will not retry
+    except (LoginRequired, PasswordChangeRequired, ServiceError):  # 204: the browser will not retry
         return secure_headers(Response(status_code=204))
 
     async def stream():

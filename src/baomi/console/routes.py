@@ -99,6 +99,30 @@ def logout(request: Request, session: DbSession, svc: Svc, csrf: Csrf = "") -> R
     return response
 
 
+@router.get("/password")
+@page
+def password_form(request: Request, session: DbSession) -> Response:
+    who = current_user(request, session)
+    return render(request, "password.html", {"who": who, "forced": who.must_change_password})
+
+
+@router.post("/password")
+@page
+def password(
+    request: Request,
+    session: DbSession,
+    svc: Svc,
+    csrf: Csrf = "",
+    old: Annotated[str, Form(max_length=200)] = "",
+    new: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Change the password (a one-time password must be changed before any other page)."""
+    who = current_user(request, session)
+    check_csrf(request, csrf)
+    users.change_password(session, svc.keys, who, old, new)
+    return redirect(request, "/")
+
+
 def _local(url: str) -> str:
     """Only same-site paths after login (no open redirect)."""
     return url if url.startswith("/") and not url.startswith("//") and "\\" not in url else "/"

@@ -71,6 +71,10 @@ class LoginRequired(Exception):
     """No valid session: the page answers with a redirect to /login."""
 
 
+class PasswordChangeRequired(Exception):
+    """A one-time password: every page but /password answers with a redirect there."""
+
+
 def secure_headers(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
     return response
@@ -113,6 +117,8 @@ def current_user(request: Request, session: Session) -> Principal:
         raise LoginRequired from None
     request.app.state.limiter.hit(who.token_id)
     request.state.user_id = who.id
+    if who.must_change_password and request.url.path not in ("/password", "/logout"):
+        raise PasswordChangeRequired
     return who
 
 
@@ -151,6 +157,8 @@ def page(fn):
         except LoginRequired:
             nxt = request.url.path if request.method == "GET" else "/"
             return redirect(request, f"/login?next={nxt}")
+        except PasswordChangeRequired:
+            return redirect(request, "/password")
         except ServiceError as exc:
             session = kwargs.get("session")
             if session is not None:
@@ -167,5 +175,5 @@ def _who_or_none(request: Request, session: Session | None) -> Principal | None:
         return None
     try:
         return current_user(request, session)
-    except (LoginRequired, ServiceError):
+    except (LoginRequired, PasswordChangeRequired, ServiceError):
         return None
