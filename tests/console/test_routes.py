@@ -151,3 +151,37 @@ def test_a_one_time_password_is_changed_before_any_other_page(site):
     )
     assert done.status_code == 303
     assert client.get("/self-check").status_code == 200
+
+
+def test_a_warn_confirmed_with_a_reason_and_a_false_alarm_reported(site):
+    client = site["client"]
+    csrf = _login(client, "sender1")
+    text = "听说西郊仓库昨晚塌了，压伤好几个人，大家快转发"
+    page = client.post("/self-check", data={"text": text, "channel": "direct", "csrf": csrf}).text
+    assert 'data-decision="warn"' in page and "确认发送的理由" in page
+    check_id = page.split("/self-check/")[1].split("/")[0]
+    hx = {"HX-Request": "true"}
+    empty = client.post(
+        f"/self-check/{check_id}/override", data={"justification": "", "csrf": csrf}, headers=hx
+    )
+    assert empty.status_code == 422 and "理由" in empty.text
+    ok = client.post(
+        f"/self-check/{check_id}/override", data={"justification": "已核实属实", "csrf": csrf}, headers=hx
+    )
+    assert ok.status_code == 200 and "已确认发送" in ok.text
+    again = client.post(
+        f"/self-check/{check_id}/override", data={"justification": "再次", "csrf": csrf}, headers=hx
+    )
+    assert again.status_code == 409
+    fa = client.post(
+        f"/self-check/{check_id}/false-alarm", data={"note": "消息属实", "csrf": csrf}, headers=hx
+    )
+    assert fa.status_code == 200 and "误报已报告" in fa.text
+    blocked = client.post(
+        "/self-check", data={"text": "那份机密★5年的通知", "channel": "direct", "csrf": csrf}
+    ).text
+    blocked_id = blocked.split("/self-check/")[1].split("/")[0]
+    refused = client.post(
+        f"/self-check/{blocked_id}/override", data={"justification": "领导要求", "csrf": csrf}
+    )
+    assert refused.status_code == 403 and "拦截的消息不能确认发送" in refused.text
