@@ -16,8 +16,8 @@ from sqlalchemy import select
 from baomi.catalog import catalog
 from baomi.console.web import (
     CHANNEL_ZH,
-    CSRF_FIELD,
     LOCAL_TZ,
+    Csrf,
     check_csrf,
     current_user,
     finish,
@@ -39,7 +39,6 @@ from baomi.service.users import service as users
 from baomi.service.users.models import Unit
 
 router = APIRouter(include_in_schema=False)
-Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
 PAGE_SIZE = 50
 EXPORT_MEDIA = {
     "csv": "text/csv; charset=utf-8",

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from baomi.console import marks
 from baomi.console.web import (
-    CSRF_FIELD,
+    Csrf,
     LoginRequired,
     PasswordChangeRequired,
     check_csrf,
@@ -34,7 +34,6 @@ from baomi.service.permissions import Perm
 from baomi.service.users.models import User
 
 router = APIRouter(include_in_schema=False)
-Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
 PAGE_SIZE = 100
 ACTION_ZH = {"claim": "认领", "unclaim": "取消认领", "approve": "放行", "reject": "驳回"}
 STREAM_SECONDS = 55  # one event stream's life; the browser reconnects (and a shutdown never waits long)

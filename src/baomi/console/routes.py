@@ -10,10 +10,10 @@ from fastapi.responses import FileResponse, Response
 
 from baomi.console import marks
 from baomi.console.web import (
-    CSRF_FIELD,
     HERE,
     NAV,
     SESSION_COOKIE,
+    Csrf,
     check_csrf,
     current_user,
     page,
@@ -30,7 +30,6 @@ from baomi.service.users import service as users
 
 router = APIRouter(include_in_schema=False)
 REASONS_ZH = {**REASONS["approve"], **REASONS["reject"]}
-Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
 STATIC = (HERE / "static").resolve()
 STATUS_ZH = {
     "done": "已完成",

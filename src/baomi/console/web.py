@@ -8,10 +8,10 @@ import hmac
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ SESSION_COOKIE = "baomi_session"
 CSRF_COOKIE = "baomi_csrf"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
+Csrf = Annotated[str, Form(alias=CSRF_FIELD)]  # the token field of every form
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
