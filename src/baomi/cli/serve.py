@@ -51,7 +51,7 @@ def serve(
     db = "SQLite（" + str(settings.data_dir) + "）" if settings.is_sqlite else "PostgreSQL"
     print(
         f"baomi 服务：{where}  接口文档 {where}/docs  数据库 {db}  工作进程 {settings.workers}\n"
-        f"登录：curl -d username=admin -d password=… {where}/v1/auth/token",
+        f"控制台：{where}/login  接口登录：curl -d username=admin -d password=… {where}/v1/auth/token",
         flush=True,
     )
     uvicorn.run(
