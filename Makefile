@@ -5,8 +5,13 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 # Debian packages: venv support; libGL/GLib for OpenCV (rapidocr pulls in opencv-python);
-# a CJK font for the tests that render document photos; Chromium for the audit report test.
-APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei chromium
+# a CJK font for the tests that render document photos; PostgreSQL for the service tests on a
+# real server (.ci/run starts it); npm for the console's htmx and ECharts; Debian's Chromium
+# for the browser tests of the console and the audit report (no browser download).
+APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei postgresql npm chromium
+# The console's scripts, from npm into the package's static folder (served locally, no CDN).
+VENDOR  := src/baomi/console/static/vendor
+NPM_PKGS := htmx.org@2.0.11 echarts@5.6.0
 
 .PHONY: run test bench bench-quick system-deps clean
 
@@ -14,8 +19,15 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[attachments,dev,ray]'
+	$(BIN)/python -m pip install -q -e '.[attachments,service,dev,ray]'
 	touch $(STAMP)
+
+$(VENDOR)/.installed: Makefile
+	@$(MAKE) --no-print-directory system-deps
+	rm -rf build/npm && mkdir -p build/npm $(VENDOR)
+	npm install --silent --no-save --no-audit --no-fund --prefix build/npm $(NPM_PKGS)
+	cp build/npm/node_modules/htmx.org/dist/htmx.min.js build/npm/node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	touch $@
 
 system-deps:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,11 +36,12 @@ system-deps:
 	  else echo "注意：缺少系统包$$missing（需要 root 安装）"; fi; \
 	fi
 
-run: $(STAMP)
-	$(BIN)/baomi rules
-	$(BIN)/baomi check --input examples/messages.jsonl --pretty; s=$$?; [ $$s = 0 ] || [ $$s = 10 ] || [ $$s = 11 ]
+# The service on http://127.0.0.1:8000 with its data in ./var (SQLite); the first start prints
+# the admin's one-time password. BAOMI_* variables or --config FILE.toml change settings.
+run: $(STAMP) $(VENDOR)/.installed
+	$(BIN)/baomi serve --host 127.0.0.1 --port 8000 --data-dir ./var
 
-test: $(STAMP)
+test: $(STAMP) $(VENDOR)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from baomi.cli import serve
 from baomi.cli.audit import audit_command
 from baomi.cli.batch import check_batch
 from baomi.cli.common import (
@@ -253,6 +254,7 @@ def rules(
 
 app.add_typer(registry_app, name="registry")
 app.command("audit")(audit_command)
+serve.register(app)  # serve, audit-log
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from baomi.ocr.base import OcrLine, as_rgb_array
@@ -46,6 +48,17 @@ class FakeOcr:
         self._default = _as_lines(lines)
         self._by_key = {k: _as_lines(v) for k, v in (by_key or {}).items()}
         self.calls = 0
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> FakeOcr:
+        """From a JSON file `{"lines": [[text, [x0, y0, x1, y1]], …], "by_key": {key: [...]}}`
+        (a server started for browser tests or a demo, where the real models are too slow)."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+
+        def lines(items) -> list[OcrLine]:
+            return [OcrLine(str(text), tuple(float(v) for v in box)) for text, box in items]
+
+        return cls(lines(data.get("lines", [])), {k: lines(v) for k, v in data.get("by_key", {}).items()})
 
     def recognise(self, image: Any) -> list[OcrLine]:
         self.calls += 1

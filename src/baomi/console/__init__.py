@@ -1,0 +1,1 @@
+"""The web console (Chinese pages over the service functions): see routes.py."""

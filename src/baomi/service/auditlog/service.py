@@ -1,0 +1,94 @@
+"""Append to and verify the hash-chained audit log. `append` runs in the caller's
+transaction, so an action and its entry commit (or roll back) together."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from baomi.service.auditlog.models import AuditEntry, AuditHead
+from baomi.service.db import utcnow
+from baomi.service.security import Keys
+
+GENESIS = "0" * 64
+
+
+def _payload(e: AuditEntry) -> bytes:
+    fields = [e.seq, e.ts.isoformat(), e.actor_id, e.actor, e.action, e.target, e.unit_id, e.details]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def append(
+    session: Session,
+    keys: Keys,
+    action: str,
+    *,
+    actor=None,
+    target: str = "",
+    unit_id: int | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
+    """Add one entry after the current head (the head row is locked until commit)."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        ts=utcnow(),
+        actor_id=getattr(actor, "id", None),
+        actor=getattr(actor, "username", None) or "system",
+        action=action,
+        target=str(target)[:80],
+        unit_id=unit_id,
+        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        prev_hash=head.hash,
+    )
+    entry.hash = keys.chain_hash(head.hash, _payload(entry))
+    session.add(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad: int | None = None
+    problem: str = ""
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "checked": self.checked, "first_bad": self.first_bad, "problem": self.problem}
+
+
+def verify(session: Session, keys: Keys) -> VerifyResult:
+    """Walk the chain in order; name the first entry that was edited, deleted or moved."""
+    prev, expected, checked = GENESIS, 1, 0
+    rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000))
+    for e in rows.scalars():
+        if e.seq != expected:
+            return VerifyResult(False, checked, expected, f"第 {expected} 条记录缺失（被删除）")
+        if e.prev_hash != prev:
+            return VerifyResult(False, checked, e.seq, f"第 {e.seq} 条记录与前一条不衔接（被删除或调换顺序）")
+        if keys.chain_hash(prev, _payload(e)) != e.hash:
+            return VerifyResult(False, checked, e.seq, f"第 {e.seq} 条记录的内容被修改")
+        prev, expected, checked = e.hash, expected + 1, checked + 1
+    head = session.get(AuditHead, 1)
+    last = expected - 1
+    if head is not None and (head.seq != last or head.hash != prev):
+        bad = min(head.seq, last) + 1 if head.seq != last else last
+        return VerifyResult(False, checked, bad, f"日志末尾的记录缺失（应有 {head.seq} 条，只有 {last} 条）")
+    return VerifyResult(True, checked)
+
+
+def list_entries(session: Session, *, action: str | None = None, offset: int = 0, limit: int = 50):
+    q = select(AuditEntry)
+    if action:
+        q = q.where(AuditEntry.action == action)
+    total = session.scalar(select(func.count()).select_from(q.subquery()))
+    items = session.scalars(q.order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)).all()
+    return total, items

@@ -1,0 +1,47 @@
+"""Request dependencies: the session (committed before the response is sent), the services,
+and the current principal (bearer token, rate-limited per token)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from baomi.service.context import Services
+from baomi.service.db import begin_read, transaction
+from baomi.service.errors import Unauthorized
+from baomi.service.users.service import Principal, principal_for
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with transaction(request.app.state.sessions) as session:
+        yield session
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def get_principal(
+    request: Request,
+    session: Annotated[Session, Depends(get_session, scope="function")],
+    token: Annotated[str | None, Depends(oauth2)],
+) -> Principal:
+    if not token:
+        raise Unauthorized("需要登录：请在 Authorization 头中提供 Bearer 令牌")
+    begin_read(session)
+    who = principal_for(session, token)
+    session.commit()  # a read of its own: the route's work starts a new transaction
+    request.app.state.limiter.hit(who.token_id)
+    request.state.user_id = who.id
+    return who
+
+
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+Svc = Annotated[Services, Depends(get_services)]
+CurrentUser = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,73 @@
+"""Incident and statistics API out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class IncidentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    unit_id: int
+    rules: list[str]
+    channel: str
+    evidence: list[str]
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+class IncidentEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    check_id: str
+    source: str
+    unit_id: int
+    user_id: int
+    sender: str | None
+    channel: str
+    conversation: str | None
+    created_at: datetime
+
+
+class IncidentDetail(IncidentOut):
+    events: list[IncidentEventOut]
+
+
+class IncidentPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[IncidentOut]
+
+
+class DecisionRow(BaseModel):
+    key: str
+    total: int
+    allow: int
+    warn: int
+    review: int
+    block: int
+
+
+class RateRow(BaseModel):
+    rule: str
+    checks: int
+    warns: int
+    overrides: int
+    override_rate: float
+    false_alarms: int
+    false_alarm_rate: float
+
+
+class QueueStats(BaseModel):
+    open: int
+    pending: int
+    claimed: int
+    approved: int
+    rejected: int
+    expired: int
+    overdue: int
+    oldest_age_seconds: float
+    median_age_seconds: float

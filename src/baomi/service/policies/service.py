@@ -1,0 +1,159 @@
+"""Policies per unit: upload (validated), versions, activation, and the reviewer for a unit."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from baomi import Reviewer
+from baomi.service.auditlog.service import append as audit
+from baomi.service.errors import Invalid, NotFound
+from baomi.service.permissions import Perm
+from baomi.service.policies.document import UnitPolicy, default_unit_policy, parse_unit_policy
+from baomi.service.policies.models import PolicyActivation, PolicyVersion
+from baomi.service.security import Keys
+from baomi.service.users.models import Unit
+from baomi.service.users.service import Principal
+
+MAX_POLICY_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The policy in force for a unit: its own or the nearest ancestor's, else the default."""
+
+    row: PolicyVersion | None
+    unit_policy: UnitPolicy
+
+    @property
+    def id(self) -> int | None:
+        return self.row.id if self.row else None
+
+
+class ReviewerPool:
+    """One engine `Reviewer` per policy version and kind of sender, built once per process."""
+
+    def __init__(self, ocr=None) -> None:
+        self.ocr = ocr  # shared by every reviewer (a MemoOcr lets the console reuse its lines)
+        self._lock = threading.Lock()
+        self._reviewers: dict[tuple[int | None, bool], Reviewer] = {}
+        self._policies: dict[int, UnitPolicy] = {}
+
+    def unit_policy(self, row: PolicyVersion | None) -> UnitPolicy:
+        if row is None:
+            return default_unit_policy()
+        with self._lock:
+            if row.id not in self._policies:
+                self._policies[row.id] = parse_unit_policy(row.yaml, f"policy:{row.id}")
+            return self._policies[row.id]
+
+    def reviewer(self, eff: Effective, classified: bool) -> Reviewer:
+        key = (eff.id, classified)
+        with self._lock:
+            if key not in self._reviewers:
+                up = eff.unit_policy
+                self._reviewers[key] = Reviewer(up.classified if classified else up.policy, ocr=self.ocr)
+            return self._reviewers[key]
+
+
+def effective(session: Session, pool: ReviewerPool, unit_id: int) -> Effective:
+    unit: int | None = unit_id
+    while unit is not None:
+        pid = session.scalar(
+            select(PolicyActivation.policy_id)
+            .where(PolicyActivation.unit_id == unit)
+            .order_by(PolicyActivation.id.desc())
+            .limit(1)
+        )
+        if pid is not None:
+            row = session.get(PolicyVersion, pid)
+            return Effective(row, pool.unit_policy(row))
+        unit = session.scalar(select(Unit.parent_id).where(Unit.id == unit))
+    return Effective(None, default_unit_policy())
+
+
+def upload(session: Session, keys: Keys, who: Principal, unit_id: int, text: str) -> PolicyVersion:
+    """Store a new version after validation (PolicyError names the line); not yet active."""
+    who.require(Perm.POLICY_WRITE)
+    who.require_unit(unit_id)
+    if session.get(Unit, unit_id) is None:
+        raise NotFound(f"单位 {unit_id} 不存在")
+    if len(text) > MAX_POLICY_CHARS:
+        raise Invalid(f"策略文件过大（超过 {MAX_POLICY_CHARS} 个字符）")
+    parsed = parse_unit_policy(text, "上传的策略")
+    last = session.scalar(select(func.max(PolicyVersion.version)).where(PolicyVersion.unit_id == unit_id))
+    row = PolicyVersion(
+        unit_id=unit_id,
+        version=(last or 0) + 1,
+        yaml=text,
+        mode=parsed.mode,
+        sla_minutes=parsed.sla_minutes,
+        on_expiry=parsed.on_expiry,
+        created_by=who.id,
+    )
+    session.add(row)
+    session.flush()
+    audit(
+        session,
+        keys,
+        "policy.upload",
+        actor=who,
+        target=f"policy:{row.id}",
+        unit_id=unit_id,
+        details={"version": row.version, "mode": row.mode},
+    )
+    return row
+
+
+def get(session: Session, who: Principal, policy_id: int) -> PolicyVersion:
+    who.require(Perm.POLICY_READ)
+    row = session.get(PolicyVersion, policy_id)
+    if row is None:
+        raise NotFound(f"策略 {policy_id} 不存在")
+    who.require_unit(row.unit_id)
+    return row
+
+
+def versions(session: Session, who: Principal, unit_id: int) -> list[PolicyVersion]:
+    who.require(Perm.POLICY_READ)
+    who.require_unit(unit_id)
+    return list(
+        session.scalars(
+            select(PolicyVersion)
+            .where(PolicyVersion.unit_id == unit_id)
+            .order_by(PolicyVersion.version.desc())
+        )
+    )
+
+
+def activations(session: Session, who: Principal, unit_id: int) -> list[PolicyActivation]:
+    who.require(Perm.POLICY_READ)
+    who.require_unit(unit_id)
+    return list(
+        session.scalars(
+            select(PolicyActivation)
+            .where(PolicyActivation.unit_id == unit_id)
+            .order_by(PolicyActivation.id.desc())
+        )
+    )
+
+
+def activate(session: Session, keys: Keys, who: Principal, policy_id: int) -> PolicyActivation:
+    who.require(Perm.POLICY_WRITE)
+    row = get(session, who, policy_id)
+    act = PolicyActivation(unit_id=row.unit_id, policy_id=row.id, activated_by=who.id)
+    session.add(act)
+    session.flush()
+    audit(
+        session,
+        keys,
+        "policy.activate",
+        actor=who,
+        target=f"policy:{row.id}",
+        unit_id=row.unit_id,
+        details={"version": row.version, "mode": row.mode},
+    )
+    return act

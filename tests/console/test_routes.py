@@ -1,0 +1,187 @@
+"""Every console page with every role (in process, the app as `baomi serve` builds it), the
+pages' security headers, and the anonymous self-check that stores nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from baomi.console.routes import router as console
+from baomi.service.app import create_app
+from baomi.service.auditlog.models import AuditEntry
+from baomi.service.checks.models import Check
+from baomi.service.permissions import GRANTS, Perm
+from baomi.service.settings import Settings
+from tests.service.support import ADMIN_PASSWORD, PASSWORD, Api, make_org
+
+BASE = "https://testserver"  # https: the Secure cookies are sent back
+USERS = {"sender": "sender1", "reviewer": "reviewer1", "secrecy_officer": "officer1", "auditor": "auditor1",
+         "admin": "admin"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("console-app"), admin_password=ADMIN_PASSWORD,
+        rate_limit_per_minute=0, sweep_seconds=3600,
+    )  # fmt: skip
+    app = create_app(settings, say=lambda _: None, routers=(console,))
+    with TestClient(app, base_url=BASE) as client:
+        admin = Api.login(BASE, "admin", ADMIN_PASSWORD, transport=client._transport)
+        org = make_org(admin)
+        sender = Api.login(BASE, "sender1", PASSWORD, transport=client._transport)
+        held = sender.post(
+            "/v1/checks", json={"text": "周四下午王书记到港区调研，两点出发", "channel": "work_group"}
+        )
+        sender.post("/v1/checks", json={"text": "那份机密★5年的通知别外传", "channel": "direct"})
+        officer = Api.login(BASE, "officer1", PASSWORD, transport=client._transport)
+        ids = [officer.post(f"/v1/units/{org['office']}/policies", json={"yaml": y}).json()["id"]
+               for y in ("mode: enforce\n", "mode: enforce\nself_check: {anonymous: true}\n")]  # fmt: skip
+        officer.post(f"/v1/policies/{ids[1]}/activate")
+        incident = officer.get("/v1/incidents").json()["items"][0]["id"]
+        yield {"app": app, "client": client, "hold": held.json()["hold_id"], "incident": incident,
+               "policies": ids, "org": org}  # fmt: skip
+
+
+def _login(client: TestClient, username: str) -> TestClient:
+    client.cookies.clear()
+    csrf = client.get("/login").cookies["baomi_csrf"]
+    password = ADMIN_PASSWORD if username == "admin" else PASSWORD
+    r = client.post("/login", data={"username": username, "password": password, "csrf": csrf},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303, r.text
+    return csrf
+
+
+def _pages(site) -> list[tuple[str, Perm]]:
+    a, b = site["policies"]
+    return [
+        ("/self-check", Perm.CHECK),
+        ("/queue", Perm.HOLDS_READ),
+        (f"/queue/{site['hold']}", Perm.HOLDS_READ),
+        (f"/queue/{site['hold']}/content", Perm.HOLD_CONTENT),
+        ("/incidents", Perm.INCIDENTS_READ),
+        (f"/incidents/{site['incident']}", Perm.INCIDENTS_READ),
+        ("/incidents/export?format=xlsx", Perm.INCIDENTS_EXPORT),
+        ("/dashboard", Perm.STATS),
+        ("/dashboard/data", Perm.STATS),
+        (f"/policy?unit_id={site['org']['office']}", Perm.POLICY_READ),
+        (f"/policy/diff?a={a}&b={b}", Perm.POLICY_READ),
+        ("/audit", Perm.AUDIT),
+        ("/admin", Perm.ADMIN),
+    ]
+
+
+@pytest.mark.parametrize("role", list(USERS))
+def test_every_page_with_every_role(site, role):
+    client = site["client"]
+    _login(client, USERS[role])
+    for path, perm in _pages(site):
+        r = client.get(path, follow_redirects=False)
+        want = 200 if role in GRANTS[perm] else 403
+        assert r.status_code == want, (role, path, r.status_code, r.text[:200])
+        if path.startswith(("/self-check", "/queue", "/policy?", "/admin")):
+            assert "unsafe-inline" not in r.headers["content-security-policy"]
+            assert r.headers["x-frame-options"] == "DENY"
+        if want == 403 and "export" not in path and "data" not in path:
+            assert "无权" in r.text
+
+
+def test_pages_without_a_session_go_to_login(site):
+    client = site["client"]
+    client.cookies.clear()
+    for path, _ in _pages(site):
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+    events = client.get("/queue/events")
+    assert events.status_code == 204
+
+
+def test_anonymous_self_check_stores_nothing(site):
+    client = site["client"]
+    csrf = _login(client, "sender1")
+    sessions = site["app"].state.sessions
+
+    def counts():
+        with sessions() as s:
+            return s.scalar(select(func.count()).select_from(Check)), s.scalar(
+                select(func.max(AuditEntry.seq))
+            )
+
+    before = counts()
+    text = "那份机密★10年的文件我拍了照"
+    form = {"text": text, "channel": "moments", "csrf": csrf}
+    r = client.post("/self-check", data={**form, "anonymous": "true"})
+    assert r.status_code == 200 and 'data-decision="block"' in r.text and "本次结果未保存" in r.text
+    assert counts() == before
+    stored = client.post("/self-check", data=form)
+    assert stored.status_code == 200 and counts()[0] == before[0] + 1
+
+
+def test_anonymous_self_check_refused_where_the_unit_has_not_allowed_it(site):
+    client = site["client"]
+    csrf = _login(client, "sender_fin")  # 财政局: default policy
+    assert "匿名自查" not in client.get("/self-check").text
+    r = client.post(
+        "/self-check", data={"text": "周报", "channel": "direct", "anonymous": "true", "csrf": csrf}
+    )
+    assert r.status_code == 403 and "未开启匿名自查" in r.text
+
+
+def test_a_one_time_password_is_changed_before_any_other_page(site):
+    from baomi.service.users.models import User
+
+    client = site["client"]
+    _login(client, "admin")
+    with site["app"].state.sessions() as s:
+        s.get(User, site["org"]["users"]["sender2"]).must_change_password = True
+        s.commit()
+    csrf = _login(client, "sender2")
+    r = client.get("/self-check", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/password"
+    assert "一次性密码" in client.get("/password").text
+    short = client.post("/password", data={"old": PASSWORD, "new": "short", "csrf": csrf})
+    assert short.status_code == 422 and "至少 10 个字符" in short.text
+    done = client.post(
+        "/password", data={"old": PASSWORD, "new": PASSWORD, "csrf": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert client.get("/self-check").status_code == 200
+
+
+def test_a_warn_confirmed_with_a_reason_and_a_false_alarm_reported(site):
+    client = site["client"]
+    csrf = _login(client, "sender1")
+    text = "听说西郊仓库昨晚塌了，压伤好几个人，大家快转发"
+    page = client.post("/self-check", data={"text": text, "channel": "direct", "csrf": csrf}).text
+    assert 'data-decision="warn"' in page and "确认发送的理由" in page
+    check_id = page.split("/self-check/")[1].split("/")[0]
+    hx = {"HX-Request": "true"}
+    empty = client.post(
+        f"/self-check/{check_id}/override", data={"justification": "", "csrf": csrf}, headers=hx
+    )
+    assert empty.status_code == 422 and "理由" in empty.text
+    ok = client.post(
+        f"/self-check/{check_id}/override", data={"justification": "已核实属实", "csrf": csrf}, headers=hx
+    )
+    assert ok.status_code == 200 and "已确认发送" in ok.text
+    again = client.post(
+        f"/self-check/{check_id}/override", data={"justification": "再次", "csrf": csrf}, headers=hx
+    )
+    assert again.status_code == 409
+    fa = client.post(
+        f"/self-check/{check_id}/false-alarm", data={"note": "消息属实", "csrf": csrf}, headers=hx
+    )
+    assert fa.status_code == 200 and "误报已报告" in fa.text
+    blocked = client.post(
+        "/self-check", data={"text": "那份机密★5年的通知", "channel": "direct", "csrf": csrf}
+    ).text
+    blocked_id = blocked.split("/self-check/")[1].split("/")[0]
+    refused = client.post(
+        f"/self-check/{blocked_id}/override", data={"justification": "领导要求", "csrf": csrf}
+    )
+    assert refused.status_code == 403 and "拦截的消息不能确认发送" in refused.text
