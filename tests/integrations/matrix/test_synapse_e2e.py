@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 
 import pytest
@@ -13,6 +14,8 @@ from tests.integrations.matrix.synapse_harness import Homeserver, synapse_missin
 from tests.service.support import ADMIN_PASSWORD, PASSWORD, Api, Server
 
 _missing = synapse_missing()
+if _missing and os.environ.get("BAOMI_REQUIRE_SYNAPSE") == "1":
+    raise RuntimeError(f"BAOMI_REQUIRE_SYNAPSE=1 but {_missing}")
 pytestmark = pytest.mark.skipif(_missing is not None, reason=_missing or "")
 
 # Messages written for these tests (not from any corpus).
@@ -41,7 +44,8 @@ def env(tmp_path_factory):
     unit = admin.get("/v1/units").json()[0]["id"]
     ids = {}
     for name, role in (("matrix", "sender"), ("reviewer1", "reviewer")):
-        r = admin.post("/v1/users", json={"username": name, "password": PASSWORD, "role": role, "unit_id": unit})
+        user = {"username": name, "password": PASSWORD, "role": role, "unit_id": unit}
+        r = admin.post("/v1/users", json=user)
         assert r.status_code == 201, r.text
         ids[name] = r.json()["id"]
     token = admin.post("/v1/tokens", json={"user_id": ids["matrix"], "name": "synapse", "scopes": ["checks"]})
@@ -124,6 +128,22 @@ def test_photo_of_a_marked_page_rejected(env):
     assert not [e for e in env["bob"].messages(env["work"]) if e["content"].get("url") == mxc]
 
 
+def test_marked_word_file_rejected(env, tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in ("秘密★5年", "关于开展秋季种子市场专项检查的通知", "各县区农业农村局："):
+        document.add_paragraph(line)
+    path = tmp_path / "检查通知.docx"
+    document.save(path)
+    ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    mxc = env["alice"].upload(path.read_bytes(), path.name, ctype)
+    r = env["alice"].send(env["work"], {"msgtype": "m.file", "body": path.name, "url": mxc,
+                                         "info": {"mimetype": ctype}})
+    assert r.status_code == 403, r.text
+    assert r.json()["cn.baomi.decision"] == "block" and "R01" in r.json()["cn.baomi.rules"]
+
+
 def test_draft_held_then_delivered_after_approval_in_the_service(env):
     alice, bob, reviewer = env["alice"], env["bob"], env["reviewer"]
     r = alice.text(env["work"], DRAFT)
@@ -137,7 +157,8 @@ def test_draft_held_then_delivered_after_approval_in_the_service(env):
     hold = reviewer.get(f"/v1/holds/{hold_id}").json()
     assert hold["state"] == "pending" and hold["channel"] == "work_group" and hold["sender"] == alice.user_id
     assert reviewer.get(f"/v1/holds/{hold_id}/content").json()["text"] == DRAFT
-    ok = reviewer.post(f"/v1/holds/{hold_id}/approve", json={"version": hold["version"], "reason": "authorised"})
+    action = {"version": hold["version"], "reason": "authorised"}
+    ok = reviewer.post(f"/v1/holds/{hold_id}/approve", json=action)
     assert ok.status_code == 200, ok.text
 
     released = _wait("the released draft", lambda: [
