@@ -114,6 +114,19 @@ def test_the_same_itinerary_is_held_at_work_and_blocked_outside(env):
     assert r.status_code == 403 and r.json()["cn.baomi.decision"] == "review"
 
 
+def test_room_admins_set_the_channel_and_a_bad_one_is_refused(env):
+    alice, bob = env["alice"], env["bob"]
+    room = alice.create_room("临时群", invite=(bob.user_id,))  # no state event: the default (work_group)
+    bob.join(room)
+    assert alice.text(room, ITINERARY).json()["cn.baomi.decision"] == "review"
+    path = f"/_matrix/client/v3/rooms/{room}/state/cn.baomi.channel/"
+    assert bob.http.put(path, json={"channel": "direct"}).status_code == 403  # not a room admin
+    bad = alice.http.put(path, json={"channel": "微信群"})
+    assert bad.status_code == 403 and "channel 无效" in bad.json()["error"]
+    assert alice.http.put(path, json={"channel": "external_group"}).status_code == 200
+    assert alice.text(room, ITINERARY).json()["cn.baomi.decision"] == "block"
+
+
 @pytest.mark.ocr
 def test_photo_of_a_marked_page_rejected(env):
     from tests.synth.pages import official_page, phone_photo

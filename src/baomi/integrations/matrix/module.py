@@ -9,8 +9,9 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from baomi.errors import InputError
 from baomi.integrations.matrix import gate, release
-from baomi.integrations.matrix.backends import LocalBackend, Outgoing, ServiceBackend
+from baomi.integrations.matrix.backends import BackendError, LocalBackend, Outgoing, ServiceBackend
 from baomi.integrations.matrix.config import MatrixConfig, parse_config
 from baomi.model import Channel
 
@@ -98,8 +99,8 @@ class BaomiModule:
             return self._not_spam
         try:
             Channel.parse(event.content.get("channel", ""))
-        except ValueError as exc:
-            return self._reject({"error": f"cn.baomi.channel 的 channel 无效：{exc}"})
+        except InputError as exc:
+            return self._reject({"error": f"{CHANNEL_EVENT} 的 channel 无效：{exc}"})
         return self._not_spam
 
     def _reject(self, body: dict):
@@ -126,7 +127,7 @@ class BaomiModule:
         if ev is not None:
             try:
                 return Channel.parse(ev.content.get("channel", ""))
-            except ValueError:
+            except InputError:
                 log.warning("baomi: room %s has an invalid %s", room_id, CHANNEL_EVENT)
         return self.cfg.default_channel
 
@@ -206,7 +207,7 @@ class BaomiModule:
             for p in list(self.pending.values()):
                 try:
                     state = await self.api.defer_to_thread(self.backend.outcome, p.ref)
-                except gate.BackendError as exc:
+                except BackendError as exc:
                     log.warning("baomi: hold %s not polled: %s", p.hold_id, exc)
                     continue
                 if state == "released":
