@@ -20,7 +20,7 @@ from baomi.service.auditlog.views import router as audit_router
 from baomi.service.checks.views import router as checks_router
 from baomi.service.context import Services
 from baomi.service.db import make_engine, make_sessionmaker, transaction
-from baomi.service.errors import ServiceError
+from baomi.service.errors import ServiceError, describe_validation
 from baomi.service.holds import service as holds
 from baomi.service.holds.views import router as holds_router
 from baomi.service.incidents.views import router as incidents_router
@@ -144,13 +144,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        from baomi.service.checks.views import _ZH
-
-        parts = []
-        for err in exc.errors()[:5]:
-            where = ".".join(str(p) for p in err.get("loc", ())) or "请求"
-            parts.append(f"{where}：{_ZH.get(err.get('type', ''), '取值无效')}")
-        return _error(422, "请求无效：" + "；".join(parts), "invalid")
+        return _error(422, describe_validation(exc.errors()), "invalid")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 
 from alembic import command
@@ -29,8 +30,13 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+@cache
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def schema_is_current(engine: Engine) -> bool:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = head_revision()
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision() == head
 

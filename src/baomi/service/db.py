@@ -69,9 +69,16 @@ def make_engine(url: str, sqlite_synchronous: str = "full") -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')}")
 
     return engine
+
+
+def begin_read(session: Session) -> None:
+    """Start the session's next transaction as a read: on SQLite BEGIN DEFERRED, which takes no
+    write lock. The caller commits it before writing. Inside a transaction already: no-op."""
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

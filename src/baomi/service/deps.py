@@ -11,7 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from baomi.service.context import Services
-from baomi.service.db import transaction
+from baomi.service.db import begin_read, transaction
 from baomi.service.errors import Unauthorized
 from baomi.service.users.service import Principal, principal_for
 
@@ -34,7 +34,9 @@ def get_principal(
 ) -> Principal:
     if not token:
         raise Unauthorized("需要登录：请在 Authorization 头中提供 Bearer 令牌")
+    begin_read(session)
     who = principal_for(session, token)
+    session.commit()  # a read of its own: the route's work starts a new transaction
     request.app.state.limiter.hit(who.token_id)
     request.state.user_id = who.id
     return who

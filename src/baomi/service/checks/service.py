@@ -4,6 +4,7 @@ batches and colleagues' reports."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -23,7 +24,7 @@ from baomi.model import Channel
 from baomi.service.auditlog.service import append as audit
 from baomi.service.checks.models import Check, CheckRule
 from baomi.service.context import Services
-from baomi.service.db import utcnow
+from baomi.service.db import begin_read, utcnow
 from baomi.service.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from baomi.service.holds.models import HeldContent, Hold
 from baomi.service.incidents.service import record_incident
@@ -119,8 +120,7 @@ def _content_hash(svc: Services, inp: CheckInput) -> str:
 
 
 def _sealed(inp: CheckInput, channel: Channel) -> bytes:
-    import base64
-
+    """The held message as JSON (encrypted by the caller)."""
     return json.dumps(
         {
             "text": inp.text,
@@ -227,24 +227,32 @@ def _store_once(session, svc, who, eff, r: _Reviewed, kind: str) -> Check:
         return earlier
 
 
-def _prepare(session: Session, svc: Services, who: Principal) -> Effective:
+def _prepare(session: Session, svc: Services, who: Principal, keys: list[str | None]) -> tuple:
+    """Read what the review needs (earlier checks with these idempotency keys, the policy) and
+    end the read: the engine runs outside any transaction."""
+    begin_read(session)
+    earlier = {k: _existing(session, who, k) for k in keys if k is not None}
     eff = effective(session, svc.pool, who.unit_id)
-    session.commit()  # end the read: the engine runs outside any transaction
-    return eff
+    session.commit()
+    return earlier, eff
+
+
+def _review_and_store(session: Session, svc: Services, who: Principal, inp: CheckInput, kind: str) -> Check:
+    channel = _validate(svc, inp)
+    earlier, eff = _prepare(session, svc, who, [inp.idempotency_key])
+    if earlier.get(inp.idempotency_key) is not None:
+        return earlier[inp.idempotency_key]
+    classified = who.classified and kind == "check"  # a report is about someone else's message
+    verdict = _review(svc, eff, classified, inp, channel)
+    return _store_once(
+        session, svc, who, eff, _Reviewed(inp, channel, verdict, _content_hash(svc, inp)), kind
+    )
 
 
 def create_check(session: Session, svc: Services, who: Principal, inp: CheckInput) -> Check:
     """Review one message for its sender and store the outcome (see module docstring)."""
     who.require(Perm.CHECK)
-    channel = _validate(svc, inp)
-    earlier = _existing(session, who, inp.idempotency_key)
-    if earlier is not None:
-        return earlier
-    eff = _prepare(session, svc, who)
-    verdict = _review(svc, eff, who.classified, inp, channel)
-    return _store_once(
-        session, svc, who, eff, _Reviewed(inp, channel, verdict, _content_hash(svc, inp)), "check"
-    )
+    return _review_and_store(session, svc, who, inp, "check")
 
 
 def create_batch(session: Session, svc: Services, who: Principal, items: list[CheckInput]) -> list[Check]:
@@ -260,12 +268,7 @@ def create_batch(session: Session, svc: Services, who: Principal, items: list[Ch
             channels.append(_validate(svc, inp))
         except Invalid as exc:
             raise Invalid(f"第 {i + 1} 条 {exc}") from None
-    earlier = {
-        inp.idempotency_key: _existing(session, who, inp.idempotency_key)
-        for inp in items
-        if inp.idempotency_key is not None
-    }
-    eff = _prepare(session, svc, who)
+    earlier, eff = _prepare(session, svc, who, [inp.idempotency_key for inp in items])
     reviewed = [
         None
         if earlier.get(inp.idempotency_key)
@@ -281,15 +284,7 @@ def create_batch(session: Session, svc: Services, who: Principal, items: list[Ch
 def create_report(session: Session, svc: Services, who: Principal, inp: CheckInput) -> Check:
     """A colleague reports a message they saw: reviewed by the engine, queued as a report case."""
     who.require(Perm.REPORT)
-    channel = _validate(svc, inp)
-    earlier = _existing(session, who, inp.idempotency_key)
-    if earlier is not None:
-        return earlier
-    eff = _prepare(session, svc, who)
-    verdict = _review(svc, eff, False, inp, channel)
-    return _store_once(
-        session, svc, who, eff, _Reviewed(inp, channel, verdict, _content_hash(svc, inp)), "report"
-    )
+    return _review_and_store(session, svc, who, inp, "report")
 
 
 def get_check(session: Session, who: Principal, check_id: str) -> Check:

@@ -21,7 +21,7 @@ from baomi.service.checks.schemas import (
     check_out,
 )
 from baomi.service.deps import CurrentUser, DbSession, Svc
-from baomi.service.errors import Invalid, TooLarge
+from baomi.service.errors import Invalid, TooLarge, describe_validation
 
 router = APIRouter(prefix="/v1", tags=["checks"])
 CheckId = Annotated[str, Path(max_length=64)]
@@ -43,31 +43,6 @@ def _multipart_schema(model: type, files_doc: str) -> dict:
             },
         }
     }
-
-
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err["loc"]) or "请求体"
-        parts.append(f"{where}：{_ZH.get(err['type'], err['msg'])}")
-    return "请求无效：" + "；".join(parts)
-
-
-_ZH = {
-    "missing": "缺少此字段",
-    "extra_forbidden": "未知字段",
-    "literal_error": "取值无效",
-    "string_too_long": "过长",
-    "string_too_short": "过短",
-    "string_type": "必须是字符串",
-    "json_invalid": "不是有效的 JSON",
-    "model_type": "必须是 JSON 对象",
-    "too_long": "条目过多",
-    "too_short": "条目过少",
-    "datetime_from_date_parsing": "不是有效的时间",
-    "datetime_parsing": "不是有效的时间",
-    "list_type": "必须是数组",
-}
 
 
 async def _parse(request: Request, model: type, svc) -> tuple:
@@ -94,7 +69,7 @@ async def _parse(request: Request, model: type, svc) -> tuple:
             raise Invalid("请求体必须是 application/json 或 multipart/form-data")
         return model.model_validate_json(await request.body()), ()
     except ValidationError as exc:
-        raise Invalid(_validation_message(exc)) from None
+        raise Invalid(describe_validation(exc.errors())) from None
     except (ValueError, KeyError) as exc:  # malformed multipart
         raise Invalid(f"请求体无法解析：{type(exc).__name__}") from None
 
@@ -126,7 +101,7 @@ def _answer(request: Request, session, check) -> CheckOut:
 async def create_check(request: Request, session: DbSession, svc: Svc, who: CurrentUser) -> CheckOut:
     body, uploads = await _parse(request, CheckIn, svc)
     check = await run_in_threadpool(service.create_check, session, svc, who, _input(body, uploads))
-    return _answer(request, session, check)
+    return await run_in_threadpool(_answer, request, session, check)
 
 
 @router.post("/checks:batch", response_model=BatchOut, summary="批量检查（最多 1000 条）")
@@ -164,4 +139,4 @@ def false_alarm(
 async def create_report(request: Request, session: DbSession, svc: Svc, who: CurrentUser) -> CheckOut:
     body, uploads = await _parse(request, ReportIn, svc)
     check = await run_in_threadpool(service.create_report, session, svc, who, _input(body, uploads))
-    return check_out(check, service.hold_of(session, check))
+    return await run_in_threadpool(lambda: check_out(check, service.hold_of(session, check)))
