@@ -50,6 +50,8 @@ class Homeserver:
     port: int = 0
     proc: subprocess.Popen | None = None
     extra: dict = field(default_factory=dict)
+    secrets: dict = field(default_factory=lambda: {"macaroon_secret_key": uuid.uuid4().hex,
+                                                   "form_secret": uuid.uuid4().hex})
 
     @property
     def url(self) -> str:
@@ -73,8 +75,7 @@ class Homeserver:
             "media_store_path": str(d / "media_store"),
             "signing_key_path": str(d / "signing.key"),
             "registration_shared_secret": SHARED_SECRET,
-            "macaroon_secret_key": uuid.uuid4().hex,
-            "form_secret": uuid.uuid4().hex,
+            **self.secrets,  # the same across a restart
             "report_stats": False,
             "trusted_key_servers": [],
             "suppress_key_server_warning": True,
@@ -125,6 +126,10 @@ class Homeserver:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+
+    def restart(self) -> Homeserver:
+        self.stop()
+        return self.start()
 
     def register(self, localpart: str, admin: bool = False) -> Client:
         """A new user through the shared-secret admin API; returns a logged-in client."""

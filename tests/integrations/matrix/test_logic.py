@@ -181,3 +181,21 @@ def test_audit_hash_is_keyed_and_carries_no_text():
     content = {"msgtype": "m.text", "body": "机密★10年"}
     h = gate.content_hash(b"k1" * 8, content)
     assert h != gate.content_hash(b"k2" * 8, content) and "机密" not in h
+
+
+def test_held_events_are_sealed_for_storage():
+    from baomi.integrations.matrix.pending import Pending, seal, unseal
+
+    secret = SECRET.encode()
+    p = Pending("h1", "check-1", ROOM, ALICE, "m.room.message", {"msgtype": "m.text", "body": "征求意见稿"})
+    record = seal(secret, p)
+    assert "征求意见稿" not in json.dumps(record, ensure_ascii=False)
+    assert unseal(secret, "h1", record) == p
+    for bad_secret, hold_id, rec in (
+        (b"another-secret-xxxxxxxx", "h1", record),  # another key
+        (secret, "h2", record),  # moved to another hold
+        (secret, "h1", {**record, "sealed": record["sealed"][:-8] + "AAAAAAA="}),  # altered
+        (secret, "h1", {"ref": "x"}),  # not a record
+    ):
+        with pytest.raises(ValueError, match="无法读取"):
+            unseal(bad_secret, hold_id, rec)

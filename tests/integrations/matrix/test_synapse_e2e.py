@@ -186,6 +186,20 @@ def test_draft_held_then_delivered_after_approval_in_the_service(env):
     assert replay.status_code == 403 and replay.json()["cn.baomi.decision"] == "review"
 
 
+def test_a_held_message_outlives_a_synapse_restart(env):
+    alice, bob, reviewer = env["alice"], env["bob"], env["reviewer"]
+    text = "机构改革方案的讨论稿还没定，先在群里给大家看看，不要外传"
+    r = alice.text(env["work"], text)
+    assert r.status_code == 403 and r.json()["cn.baomi.decision"] == "review", r.text
+    hold_id = r.json()["cn.baomi.hold_id"]
+    env["hs"].restart()  # the held event waits in the bot's account data, sealed
+    for db in env["hs"].data_dir.glob("homeserver.db*"):  # with the WAL, if any
+        assert text.encode() not in db.read_bytes()
+    ok = reviewer.post(f"/v1/holds/{hold_id}/approve", json={"version": 1, "reason": "authorised"})
+    assert ok.status_code == 200, ok.text
+    assert _wait("the draft released after the restart", lambda: text in _bodies(bob, env["work"]))
+
+
 def test_rejected_hold_is_not_delivered_and_the_sender_is_told(env):
     alice, reviewer = env["alice"], env["reviewer"]
     text = "新的干部轮岗办法初稿出来了，还没定，先别外传"

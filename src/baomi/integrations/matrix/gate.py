@@ -14,6 +14,7 @@ from pathlib import Path
 from baomi.catalog import catalog
 from baomi.integrations.matrix.backends import Backend, BackendError, Judgement, Outgoing
 from baomi.integrations.matrix.config import MatrixConfig
+from baomi.integrations.matrix.pending import Pending
 from baomi.model import Channel, Decision
 
 TEXT_TYPES = ("m.text", "m.notice", "m.emote")
@@ -59,19 +60,6 @@ def content_of(event_type: str, content: dict) -> Content | None:
     if msgtype in TEXT_TYPES or msgtype is None:
         return Content(body)
     return Content(body)  # m.location, m.audio, …: their body text is still reviewed
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A held event waiting for its reviewer: re-sent on the sender's behalf on approval."""
-
-    hold_id: str
-    ref: str
-    room_id: str
-    sender: str
-    event_type: str
-    content: dict
-    created: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import urllib.request
 from typing import Any
 
 from baomi.errors import InputError
-from baomi.integrations.matrix import gate, release
+from baomi.integrations.matrix import gate, pending, release
 from baomi.integrations.matrix.backends import BackendError, LocalBackend, Outgoing, ServiceBackend
 from baomi.integrations.matrix.config import MatrixConfig, parse_config
 from baomi.model import Channel
@@ -19,6 +19,7 @@ log = logging.getLogger("baomi.integrations.matrix")
 
 CHANNEL_EVENT = "cn.baomi.channel"
 NOTICE_ROOMS = "cn.baomi.notice_rooms"  # the bot's account data: user id → notice room id
+PENDING = "cn.baomi.pending"  # the bot's account data: hold id → sealed held event
 
 
 class BaomiModule:
@@ -42,8 +43,10 @@ class BaomiModule:
         )
         self.bot = f"@{config.bot_localpart}:{api.server_name}"
         self._bot_token: str | None = None
+        self._bot_ready = False
         self._notice_rooms: dict[str, str] | None = None
-        self.pending: dict[str, gate.Pending] = {}
+        self.pending: dict[str, pending.Pending] = {}
+        self._sealed: dict[str, dict] | None = None  # as stored; None until loaded
         self._releasing: set[str] = set()
         self._polling = False
         api.register_spam_checker_callbacks(check_event_for_spam=self.check_event_for_spam)
@@ -86,13 +89,13 @@ class BaomiModule:
                                  "cn.baomi.rules": ["X01"]})
         except OSError as exc:  # the media repository did not answer: the channel's fail mode
             problem = f"附件读取失败：{type(exc).__name__}"
-            return self._carry_out(gate.failed(self.cfg, channel, problem, audit), event.sender)
+            return await self._carry_out(gate.failed(self.cfg, channel, problem, audit), event.sender)
         if not found.text.strip() and not attachments:
             return self._not_spam
         msg = Outgoing(found.text, channel, event.sender, event.room_id, attachments)
         outcome = await self.api.defer_to_thread(gate.judge, self.backend, self.cfg, msg, event.type,
                                                  content, audit)
-        return self._carry_out(outcome, event.sender)
+        return await self._carry_out(outcome, event.sender)
 
     def _check_channel_event(self, event: Any):
         if event.type != CHANNEL_EVENT:
@@ -106,14 +109,14 @@ class BaomiModule:
     def _reject(self, body: dict):
         return (self._forbidden, body)
 
-    def _carry_out(self, outcome: gate.Outcome, sender: str):
+    async def _carry_out(self, outcome: gate.Outcome, sender: str):
         if outcome.audit:
             log.warning("baomi %s: %s", outcome.audit["event"], outcome.audit["problem"])
             gate.append_audit(self.cfg.audit_path, outcome.audit)
         if outcome.pending:
             if len(self.pending) >= self.cfg.max_pending:
                 return self._reject({"error": "保密审查：待审消息过多，请稍后再发。"})
-            self.pending[outcome.pending.hold_id] = outcome.pending
+            await self._remember(outcome.pending)
         if outcome.notice:
             self.api.run_as_background_process("baomi_notice", self.notify, sender, outcome.notice)
         return self._not_spam if outcome.deliver else self._reject(outcome.body)
@@ -159,8 +162,10 @@ class BaomiModule:
         return data
 
     async def _ensure_bot(self) -> None:
-        if not await self.api.check_user_exists(self.bot):
-            await self.api.register_user(self.cfg.bot_localpart, displayname="保密审查")
+        if not self._bot_ready:
+            if not await self.api.check_user_exists(self.bot):
+                await self.api.register_user(self.cfg.bot_localpart, displayname="保密审查")
+            self._bot_ready = True
 
     async def _bot_access_token(self) -> str:
         if self._bot_token is None:
@@ -199,11 +204,36 @@ class BaomiModule:
 
     # -- holds: poll for the reviewer's decision, release on approval ----------------------
 
+    async def _load_pending(self) -> None:
+        """Held events from before a restart (once); an unreadable record is dropped."""
+        if self._sealed is not None:
+            return
+        await self._ensure_bot()
+        stored = dict(await self.api.account_data_manager.get_global(self.bot, PENDING) or {})
+        for hold_id, record in stored.items():
+            try:
+                self.pending[hold_id] = pending.unseal(self.cfg.release_secret, hold_id, record)
+            except ValueError:
+                log.warning("baomi: held event %s cannot be read back, dropped", hold_id)
+        self._sealed = {h: stored[h] for h in self.pending}
+
+    async def _remember(self, p: pending.Pending) -> None:
+        await self._load_pending()
+        self.pending[p.hold_id] = p
+        self._sealed[p.hold_id] = pending.seal(self.cfg.release_secret, p)
+        await self.api.account_data_manager.put_global(self.bot, PENDING, dict(self._sealed))
+
+    async def _forget(self, hold_id: str) -> None:
+        self.pending.pop(hold_id, None)
+        if self._sealed is not None and self._sealed.pop(hold_id, None) is not None:
+            await self.api.account_data_manager.put_global(self.bot, PENDING, dict(self._sealed))
+
     async def _poll_holds(self) -> None:
-        if self._polling or not self.pending:
+        if self._polling:
             return
         self._polling = True
         try:
+            await self._load_pending()
             for p in list(self.pending.values()):
                 try:
                     state = await self.api.defer_to_thread(self.backend.outcome, p.ref)
@@ -213,13 +243,13 @@ class BaomiModule:
                 if state == "released":
                     await self._release(p)
                 elif state == "rejected":
-                    self.pending.pop(p.hold_id, None)
+                    await self._forget(p.hold_id)
                     text = f"【保密审查】您暂扣的消息（审查编号 {p.hold_id}）未通过审查，没有发出。"
                     await self.notify(p.sender, text)
         finally:
             self._polling = False
 
-    async def _release(self, p: gate.Pending) -> None:
+    async def _release(self, p: pending.Pending) -> None:
         """Send the held event as the sender, marked so that its check lets it through once."""
         from synapse.api.errors import SynapseError
 
@@ -236,5 +266,5 @@ class BaomiModule:
             text = f"【保密审查】您暂扣的消息（审查编号 {p.hold_id}）已获批准，已以您的名义发出。"
         finally:
             self._releasing.discard(p.hold_id)
-            self.pending.pop(p.hold_id, None)
+        await self._forget(p.hold_id)
         await self.notify(p.sender, text)
