@@ -79,8 +79,10 @@ def test_content_of_events(etype, content, expected):
     ],
 )
 def test_content_that_cannot_be_inspected(etype, content):
-    with pytest.raises(gate.MediaError):
+    with pytest.raises(gate.MediaError) as err:
         gate.content_of(etype, content)
+    out = gate.uninspectable(str(err.value))
+    assert not out.deliver and out.body["cn.baomi.rules"] == ["X01"] and "无法审查" in out.body["error"]
 
 
 @pytest.fixture(scope="module")

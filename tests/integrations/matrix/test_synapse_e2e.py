@@ -157,6 +157,13 @@ def test_marked_word_file_rejected(env, tmp_path):
     assert r.json()["cn.baomi.decision"] == "block" and "R01" in r.json()["cn.baomi.rules"]
 
 
+def test_encrypted_event_refused_as_uninspectable(env):
+    ciphertext = {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnAC…", "session_id": "s1",
+                  "sender_key": "k", "device_id": "D"}
+    r = env["alice"].send(env["direct"], ciphertext, "m.room.encrypted")
+    assert r.status_code == 403 and r.json()["cn.baomi.rules"] == ["X01"], r.text
+
+
 def test_draft_held_then_delivered_after_approval_in_the_service(env):
     alice, bob, reviewer = env["alice"], env["bob"], env["reviewer"]
     r = alice.text(env["work"], DRAFT)

@@ -92,6 +92,12 @@ def outcome_of(j: Judgement, event_type: str, room_id: str, sender: str, content
     return Outcome(False, base | {"error": error})
 
 
+def uninspectable(problem: str) -> Outcome:
+    """Content that cannot be inspected never passes, in any channel (X01)."""
+    return Outcome(False, {"error": f"保密审查（X01 无法审查的附件）：消息未发送，{problem}。",
+                           "cn.baomi.decision": "block", "cn.baomi.rules": ["X01"]})
+
+
 def failed(cfg: MatrixConfig, channel: Channel, problem: str, audit: dict) -> Outcome:
     """The configured fail mode: open delivers with an audit record, closed rejects."""
     if cfg.fail_open(channel):

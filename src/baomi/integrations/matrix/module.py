@@ -75,18 +75,20 @@ class BaomiModule:
         if hold_id is not None and hold_id in self._releasing:
             self._releasing.discard(hold_id)  # one use: a copied mark is reviewed like any message
             return self._not_spam
+        try:
+            found = gate.content_of(event.type, content)
+        except gate.MediaError as exc:
+            return await self._carry_out(gate.uninspectable(str(exc)), event.sender)
+        if found is None:
+            return self._not_spam
         channel = await self.channel_of(event.room_id)
         audit = {"event_id": event.event_id, "room_id": event.room_id, "sender": event.sender,
                  "channel": channel.value,
                  "content_hmac": gate.content_hash(self.cfg.release_secret, content)}
         try:
-            found = gate.content_of(event.type, content)
-            if found is None:
-                return self._not_spam
             attachments = await self._fetch(found)
-        except gate.MediaError as exc:  # content that cannot be inspected never passes
-            return self._reject({"error": f"保密审查：消息未发送，{exc}。", "cn.baomi.decision": "block",
-                                 "cn.baomi.rules": ["X01"]})
+        except gate.MediaError as exc:
+            return await self._carry_out(gate.uninspectable(str(exc)), event.sender)
         except OSError as exc:  # the media repository did not answer: the channel's fail mode
             problem = f"附件读取失败：{type(exc).__name__}"
             return await self._carry_out(gate.failed(self.cfg, channel, problem, audit), event.sender)
