@@ -55,6 +55,7 @@ def test_no_server_errors(server, user, tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=tmp_path,  # its cache stays out of the work tree
     )
     assert run.returncode == 0, run.stdout[-4000:]
     cases = re.search(r"(\d+) generated, (\d+) passed\s*$", run.stdout, re.M)

@@ -18,9 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from baomi import Attachment, BaomiError, Decision, Verdict, build_message
+from baomi import Attachment, BaomiError, Channel, Decision, Verdict, build_message
 from baomi.errors import InputError
-from baomi.model import Channel
 from baomi.service.auditlog.service import append as audit
 from baomi.service.checks.models import Check, CheckRule
 from baomi.service.context import Services
