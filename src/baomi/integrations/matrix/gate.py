@@ -17,8 +17,8 @@ from baomi.integrations.matrix.config import MatrixConfig
 from baomi.integrations.matrix.pending import Pending
 from baomi.model import Channel, Decision
 
-TEXT_TYPES = ("m.text", "m.notice", "m.emote")
-MEDIA_TYPES = ("m.image", "m.file")
+# every attachment goes to the extractors; what they cannot read (audio, video) becomes X01
+MEDIA_TYPES = ("m.image", "m.file", "m.video", "m.audio")
 CHANNEL_ZH = {
     Channel.DIRECT: "私聊",
     Channel.WORK_GROUP: "工作群",
@@ -57,9 +57,7 @@ def content_of(event_type: str, content: dict) -> Content | None:
         name = content.get("filename") if isinstance(content.get("filename"), str) else body
         caption = body if content.get("filename") and body != content.get("filename") else ""
         return Content(caption, url, name or "attachment")
-    if msgtype in TEXT_TYPES or msgtype is None:
-        return Content(body)
-    return Content(body)  # m.location, m.audio, …: their body text is still reviewed
+    return Content(body)  # m.text, m.notice, m.emote, m.location, …
 
 
 @dataclass(frozen=True)
