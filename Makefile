@@ -13,7 +13,15 @@ APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei postgresql npm c
 VENDOR  := src/baomi/console/static/vendor
 NPM_PKGS := htmx.org@2.0.11 echarts@5.6.0
 
-.PHONY: run test bench bench-quick system-deps clean
+.PHONY: run test bench bench-quick system-deps synapse-venv bench-matrix clean
+
+# Synapse in its own virtualenv (its pins stay out of ours) with baomi installed beside it, for
+# tests/integrations/matrix and bench/matrix_send.py. The module there uses the service, so
+# baomi needs no extras in it. A failed install leaves no stamp and the Synapse tests say why
+# they skip (.ci/run sets BAOMI_REQUIRE_SYNAPSE=1, which turns that skip into a failure).
+SYNAPSE_VENV    := .venv-synapse
+SYNAPSE_VERSION ?= 1.163.2
+SYNAPSE_STAMP   := $(SYNAPSE_VENV)/.installed-$(SYNAPSE_VERSION)
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
@@ -38,10 +46,18 @@ system-deps:
 
 # The service on http://127.0.0.1:8000 with its data in ./var (SQLite); the first start prints
 # the admin's one-time password. BAOMI_* variables or --config FILE.toml change settings.
+$(SYNAPSE_STAMP): pyproject.toml
+	test -x $(SYNAPSE_VENV)/bin/python || $(PY) -m venv $(SYNAPSE_VENV)
+	($(SYNAPSE_VENV)/bin/python -m pip install -q --upgrade pip && \
+	 $(SYNAPSE_VENV)/bin/python -m pip install -q 'matrix-synapse==$(SYNAPSE_VERSION)' -e . && \
+	 touch $(SYNAPSE_STAMP)) || echo "注意：matrix-synapse 安装失败，Synapse 测试将跳过"
+
+synapse-venv: $(SYNAPSE_STAMP)
+
 run: $(STAMP) $(VENDOR)/.installed
 	$(BIN)/baomi serve --host 127.0.0.1 --port 8000 --data-dir ./var
 
-test: $(STAMP) $(VENDOR)/.installed
+test: $(STAMP) $(VENDOR)/.installed $(SYNAPSE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -56,5 +72,8 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run --quick $(if $(DEV_CORPUS),--dev $(DEV_CORPUS))
 
+bench-matrix: $(STAMP) $(SYNAPSE_STAMP)
+	$(BIN)/python -m bench.matrix_send --messages 1000
+
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SYNAPSE_VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

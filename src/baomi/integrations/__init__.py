@@ -1,0 +1,1 @@
+"""Integrations of baomi into chat servers (Matrix Synapse)."""
