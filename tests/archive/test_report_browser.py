@@ -1,5 +1,5 @@
 """report.html opened in Debian's Chromium (headless): it renders, with its charts and
-trees, and the screenshot is kept in docs/screenshots/audit_report.png."""
+trees, and the screenshot is saved as audit_report.png (tests/screenshots.py)."""
 
 import shutil
 import subprocess
@@ -11,9 +11,10 @@ from PIL import Image
 
 from baomi.archive import audit, write_outputs
 from bench.archive_gen import bench_reviewer, generate
+from tests.screenshots import screenshot_dir
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "audit_report.png"
+SCREENSHOT = screenshot_dir() / "audit_report.png"
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian chromium not installed (make test installs it)"

@@ -1,7 +1,7 @@
 """The console in Debian's Chromium against a real server: login and roles, 自查 of a photo
 with boxes, a held message released while the sender watches, incidents by filter and export,
 a policy error at its line, a script shown as text, an auditor refused held content. Each
-test saves screenshots of the pages it visits (docs/screenshots, shown in the README)."""
+test saves screenshots of the pages it visits (tests/screenshots.py; docs/screenshots in the README)."""
 
 from __future__ import annotations
 
