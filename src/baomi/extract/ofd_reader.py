@@ -11,14 +11,13 @@ title, a long thin red PathObject the rule.
 from __future__ import annotations
 
 import posixpath
-import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from baomi.errors import ExtractionError
-from baomi.extract import cues
+from baomi.extract import cues, safexml
 from baomi.extract import problems as P
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
@@ -91,16 +90,7 @@ class OfdPackage:
         return read_member(self.zf, info, self.ctx.limits.max_file_bytes)
 
     def xml(self, path: str) -> Any:
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import fromstring
-
-        data = self.raw(path)
-        try:
-            return fromstring(data, forbid_dtd=True)
-        except DefusedXmlException as exc:
-            raise ExtractionError(P.UNSAFE_XML, "ofd 含 DTD/实体声明（可能是实体炸弹），未解析") from exc
-        except ET.ParseError as exc:
-            raise ExtractionError(P.CORRUPT, "ofd 部件 XML 无法解析") from exc
+        return safexml.parse(self.raw(path), "ofd")
 
 
 def _lines(glyphs: list[_Glyphs]) -> str:

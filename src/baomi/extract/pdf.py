@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from baomi.errors import ExtractionError
-from baomi.extract import cues
+from baomi.extract import cues, textcodec
 from baomi.extract import problems as P
 from baomi.extract.base import Match
 from baomi.extract.blob import Blob
@@ -153,8 +153,12 @@ class PdfExtractor:
             except ExtractionError:
                 ctx.problem(P.PARTIAL, f"pdf 第 {index + 1} 页无法解析，该页未检查")
                 continue
-            ctx.add(text, source, "document")
-            if len("".join(text.split())) >= MIN_LAYER_CHARS:
+            # a text layer without a usable ToUnicode map decodes to U+FFFD or private-use
+            # code points: it was not read, so the page is looked at as a scan instead
+            garbled = textcodec.garbled_share(text) > textcodec.GARBLED_MAX
+            if not garbled:
+                ctx.add(text, source, "document")
+            if not garbled and len("".join(text.split())) >= MIN_LAYER_CHARS:
                 if index == 0:
                     self._first_page_cues(pages, ctx)
                 if not self._large_image(pages, index):
@@ -163,11 +167,14 @@ class PdfExtractor:
                 not_ocred += 1
                 continue
             try:
-                self._ocr_page(pages, index, source, ctx)
+                read = self._ocr_page(pages, index, source, ctx)
             except P.LimitReached:
                 raise
             except ExtractionError as error:  # e.g. no OCR installed: keep reading text
                 ctx.record(error)
+                continue
+            if garbled and not read:
+                ctx.problem(P.ENCODING, f"pdf 第 {index + 1} 页文字层无法解码，图像识别也未读出文字")
         if total > limit:
             ctx.problem(P.PAGES, f"共 {total} 页，仅检查前 {limit} 页，其余页未检查")
         if not_ocred:
@@ -194,13 +201,16 @@ class PdfExtractor:
             return  # cues are a bonus; the text layer was read
         add_visual_cues(rgb, ctx, classify_kind=False)
 
-    def _ocr_page(self, pages: _Pages, index: int, source: str, ctx: Context) -> None:
+    def _ocr_page(self, pages: _Pages, index: int, source: str, ctx: Context) -> int:
+        """OCR a rendered page; the number of lines read (a failed render is a problem)."""
         try:
             with parser_boundary("pdf 渲染"):
                 rgb = _render(pages.pdfium, index, ctx.limits.max_pixels)
         except ExtractionError as error:
             ctx.problem(P.PARTIAL, f"pdf 第 {index + 1} 页无法渲染（{error.detail}），该页未检查")
-            return
+            return 0
         add_visual_cues(rgb, ctx, classify_kind=False)
-        if ocr_into(rgb, ctx, source):
+        read = ocr_into(rgb, ctx, source)
+        if read:
             ctx.cue(cues.SCANNED)
+        return read

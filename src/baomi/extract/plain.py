@@ -1,4 +1,4 @@
-"""Plain text, csv, markdown and html files (UTF-8/UTF-16/GB18030, html tags stripped)."""
+"""Plain text, csv, markdown and html files (encoding by `textcodec`, html tags stripped)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import ClassVar
 
-from baomi.extract import cues
+from baomi.extract import cues, textcodec
+from baomi.extract import problems as P
 from baomi.extract.base import Match
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
@@ -15,24 +16,6 @@ from baomi.extract.sniff import has_known_magic, looks_like_text
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ".markdown", ".log", ".json", ".xml",
                  ".yaml", ".yml", ".ini", ".html", ".htm", ".xhtml", ".srt", ".vtt"}  # fmt: skip
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-
-
-def decode_text(data: bytes) -> str:
-    """Decode by BOM, then strict UTF-8, then GB18030 (which accepts any byte string
-    of GBK/GB2312 text); undecodable bytes become U+FFFD rather than failing."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    sample = data[:4096]
-    if sample.count(b"\x00") > len(sample) // 8:  # UTF-16 without a byte-order mark
-        odd_nuls = sample[1::2].count(b"\x00")
-        even_nuls = sample[0::2].count(b"\x00")
-        return data.decode("utf-16-le" if odd_nuls >= even_nuls else "utf-16-be", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
 
 
 class _TextOfHtml(HTMLParser):
@@ -108,7 +91,13 @@ class PlainTextExtractor:
         return "text"
 
     def extract(self, blob: Blob, ctx: Context) -> None:
-        text = decode_text(blob.read())
+        decoded = textcodec.decode(blob.read())
+        if decoded.garbled > textcodec.GARBLED_MAX:  # binary, or an encoding we do not know
+            ctx.problem(
+                P.ENCODING,
+                f"{decoded.garbled:.0%} 的字符无法识别（按 {decoded.encoding} 解码），内容未能可靠检查",
+            )
+        text = decoded.text
         if blob.suffix in HTML_SUFFIXES or _looks_like_html(text):
             text = html_to_text(text)
         ctx.cue(cues.TEXT)

@@ -10,6 +10,7 @@ from baomi.errors import ExtractionError
 ENCRYPTED = "加密文件"
 CORRUPT = "文件损坏"
 UNREADABLE = "无法读取文件"
+ENCODING = "文本编码无法识别"
 TOO_BIG = "超出大小限制"
 UNSUPPORTED = "不支持的文件类型"
 PARTIAL = "仅部分检查"

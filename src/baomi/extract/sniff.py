@@ -88,6 +88,8 @@ def other_kind(head: bytes) -> str | None:
             return label
     if is_heif(head):
         return "HEIC/AVIF 图片"
+    if head[257:262] == b"ustar":
+        return "tar 归档"
     return None
 
 

@@ -3,28 +3,32 @@ inflated, readable member names, and refusal of XML carrying DTDs or entities.""
 
 from __future__ import annotations
 
+import lzma
 import zipfile
-from collections.abc import Iterable
+import zlib
 
 from baomi.errors import ExtractionError
 from baomi.extract import problems as P
+from baomi.extract import safexml
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 
 RATIO_MIN_BYTES = 1 << 20  # members smaller than this cannot be bombs worth refusing
-XML_SCAN_BYTES = 64 * 1024
-_DTD_MARKERS = tuple(
-    marker.encode(encoding)
-    for marker in ("<!DOCTYPE", "<!doctype", "<!ENTITY")
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
-)
+# Everything zipfile and its decompressors raise on damaged or exotic members: a bad
+# deflate stream (zlib.error), an unsupported method (NotImplementedError), a password
+# (RuntimeError), a bad CRC (BadZipFile), truncated data (EOFError) …
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, NotImplementedError,
+    RuntimeError, ValueError, OSError, EOFError,
+)  # fmt: skip
+_XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<")
 
 
 def open_zip(blob: Blob) -> zipfile.ZipFile:
     """Open a zip container or raise a 文件损坏 problem."""
     try:
         return zipfile.ZipFile(blob.open())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise ExtractionError(P.CORRUPT, f"{blob.suffix or 'zip'} 压缩结构损坏") from exc
 
 
@@ -84,18 +88,23 @@ def guard_container(zf: zipfile.ZipFile, ctx: Context, kind: str) -> None:
     ctx.take_uncompressed(sum(info.file_size for info in members))
 
 
-def refuse_dtd(zf: zipfile.ZipFile, names: Iterable[str], kind: str) -> None:
-    """OOXML/OFD parts never need a DTD; one that declares entities may be a bomb."""
-    for name in names:
-        if not name.lower().endswith((".xml", ".rels")):
+def check_xml_parts(zf: zipfile.ZipFile, kind: str) -> None:
+    """Parse every XML part of an OOXML package with defusedxml before the office
+    library sees it: a DTD anywhere in any part is refused, a damaged part is a problem.
+    Parts are recognised by name and by content (an XML part may be named anything)."""
+    for info in zf.infolist():
+        if info.is_dir():
             continue
         try:
-            with zf.open(name) as stream:
-                head = stream.read(XML_SCAN_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-            raise ExtractionError(P.CORRUPT, f"{kind} 部件损坏") from exc
-        if any(marker in head for marker in _DTD_MARKERS):
-            raise ExtractionError(P.UNSAFE_XML, f"{kind} 含 DTD/实体声明（可能是实体炸弹），未解析")
+            with zf.open(info) as stream:
+                head = stream.read(4)
+                if info.filename.lower().endswith((".xml", ".rels")) or head.lstrip().startswith(_XML_STARTS):
+                    safexml.check_stream(stream, kind, head=head)
+                else:
+                    while stream.read(safexml.CHUNK_BYTES):  # still verify data and CRC
+                        pass
+        except ZIP_ERRORS as exc:
+            raise ExtractionError(P.CORRUPT, f"{kind} 部件无法解压（{type(exc).__name__}）") from exc
 
 
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -103,7 +112,7 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes
     try:
         with zf.open(info) as stream:
             data = stream.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise ExtractionError(P.CORRUPT, f"压缩成员无法解压（{type(exc).__name__}）") from exc
     if len(data) > limit:
         raise ExtractionError(P.BOMB, "压缩成员实际解压大小超过声明，已停止")

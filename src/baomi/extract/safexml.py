@@ -1,0 +1,57 @@
+"""XML through defusedxml only: a DTD, entity declaration or external reference anywhere
+in a part is refused, and malformed XML is a problem, never a silently empty part."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import IO, Any
+
+from baomi.errors import ExtractionError
+from baomi.extract import problems as P
+
+CHUNK_BYTES = 64 * 1024
+
+
+class _Discard:
+    """A parser target that keeps nothing: checking a part costs no memory."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None: ...
+    def end(self, tag: str) -> None: ...
+    def data(self, data: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def _unsafe(kind: str) -> ExtractionError:
+    return ExtractionError(P.UNSAFE_XML, f"{kind} 含 DTD/实体声明（可能是实体炸弹），未解析")
+
+
+def check_stream(stream: IO[bytes], kind: str, head: bytes = b"") -> None:
+    """Parse a whole XML stream (after `head`, its bytes already read) with defusedxml,
+    keeping nothing; raise a problem for a DTD or entity anywhere in it (not just in its
+    first bytes) or for malformed XML."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    parser = DefusedXMLParser(target=_Discard(), forbid_dtd=True)
+    try:
+        parser.feed(head)
+        while chunk := stream.read(CHUNK_BYTES):
+            parser.feed(chunk)
+        parser.close()
+    except DefusedXmlException as exc:
+        raise _unsafe(kind) from exc
+    except ET.ParseError as exc:
+        raise ExtractionError(P.CORRUPT, f"{kind} 部件 XML 无法解析") from exc
+
+
+def parse(data: bytes, kind: str) -> Any:
+    """An ElementTree root parsed with defusedxml (DTDs refused)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        return fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise _unsafe(kind) from exc
+    except ET.ParseError as exc:
+        raise ExtractionError(P.CORRUPT, f"{kind} 部件 XML 无法解析") from exc
