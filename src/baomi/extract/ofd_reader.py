@@ -105,13 +105,23 @@ def _lines(glyphs: list[_Glyphs]) -> str:
 
 
 class _Page:
-    """Text runs, red cues and image references of one page (with its templates)."""
+    """Text runs, red cues and image references of one page (with its templates).
 
-    def __init__(self, box: tuple[float, ...]) -> None:
+    `room` bounds the characters collected: a page (or template) holding more text than
+    the attachment's budget stops collecting, and adding its text ends the attachment.
+    """
+
+    def __init__(self, box: tuple[float, ...], room: int) -> None:
         self.box = box
+        self.room = room
         self.glyphs: list[_Glyphs] = []
         self.images: list[str] = []
         self.red: set[str] = set()
+
+    def _glyph(self, glyph: _Glyphs) -> None:
+        if self.room >= 0:
+            self.glyphs.append(glyph)
+            self.room -= len(glyph.text)
 
     def add_content(self, root: Any) -> None:
         width, height = self.box[2] or 210.0, self.box[3] or 297.0
@@ -123,7 +133,7 @@ class _Page:
                 x = (_numbers(code.get("X"), 1) or (0.0,))[0]
                 y = (_numbers(code.get("Y"), 1) or (0.0,))[0]
                 if code.text:
-                    self.glyphs.append(_Glyphs(bound[0] + x, bound[1] + y, size_mm, code.text))
+                    self._glyph(_Glyphs(bound[0] + x, bound[1] + y, size_mm, code.text))
             if _is_red(obj, "FillColor") and size_mm >= MIN_TITLE_SIZE_MM and bound[1] < 0.45 * height:
                 self.red.add(cues.RED_TITLE)
         for obj in descendants(root, "PathObject"):
@@ -131,16 +141,25 @@ class _Page:
             red = _is_red(obj, "StrokeColor") or _is_red(obj, "FillColor")
             if red and bound and bound[2] >= 0.4 * width and bound[3] <= 3.0:
                 self.red.add(cues.RED_RULE)
-        for obj in descendants(root, "ImageObject"):
-            if obj.get("ResourceID"):
-                self.images.append(obj.get("ResourceID"))
+        images = (obj.get("ResourceID") for obj in descendants(root, "ImageObject"))
+        self.images.extend(dict.fromkeys(i for i in images if i))
+
+    def merge(self, other: _Page) -> None:
+        for glyph in other.glyphs:
+            self._glyph(glyph)
+        self.red |= other.red
+        self.images.extend(other.images)
 
     def text(self) -> str:
         return _lines(self.glyphs)
 
 
 class OfdDocument:
-    """One DocBody: its Document.xml, templates, resources and pages."""
+    """One DocBody: its Document.xml, templates, resources and pages.
+
+    References are followed once per distinct part: a file that names one part 300,000
+    times (as pages, templates, resources or annotations) costs one parse of it.
+    """
 
     def __init__(self, package: OfdPackage, root_path: str) -> None:
         self.package = package
@@ -154,6 +173,7 @@ class OfdDocument:
             for t in (children(common, "TemplatePage") if common is not None else ())
             if t.get("ID") and t.get("BaseLoc")
         }
+        self._template_pages: dict[str, _Page] = {}
         self._media: dict[str, str] | None = None
 
     @staticmethod
@@ -164,18 +184,27 @@ class OfdDocument:
         return _numbers(box.text if box is not None else None, 4)
 
     def page_paths(self) -> list[str]:
+        """Distinct page parts in page order."""
         pages = child(self.root, "Pages")
         if pages is None:
             return []
-        return [self.package.resolve(self.base, p.get("BaseLoc", "")) for p in children(pages, "Page")]
+        paths = (self.package.resolve(self.base, p.get("BaseLoc", "")) for p in children(pages, "Page"))
+        return list(dict.fromkeys(paths))
+
+    def _template(self, path: str) -> _Page:
+        if path not in self._template_pages:
+            template = _Page(self.box, self.package.ctx.chars_left)
+            template.add_content(self.package.xml(path))
+            self._template_pages[path] = template
+        return self._template_pages[path]
 
     def page(self, path: str) -> _Page:
         root = self.package.xml(path)
-        page = _Page(self._page_box(root) or self.box)
-        for ref in children(root, "Template"):
-            template = self.templates.get(ref.get("TemplateID"))
+        page = _Page(self._page_box(root) or self.box, self.package.ctx.chars_left)
+        used = dict.fromkeys(self.templates.get(ref.get("TemplateID")) for ref in children(root, "Template"))
+        for template in used:
             if template:
-                page.add_content(self.package.xml(template))
+                page.merge(self._template(template))
         content = child(root, "Content")
         if content is not None:
             page.add_content(content)
@@ -186,33 +215,38 @@ class OfdDocument:
         if self._media is None:
             self._media = {}
             common = child(self.root, "CommonData")
-            for holder in ("PublicRes", "DocumentRes"):
-                for ref in children(common, holder) if common is not None else ():
-                    res_path = self.package.resolve(self.base, ref.text or "")
-                    try:
-                        res = self.package.xml(res_path)
-                    except ExtractionError:
-                        continue
-                    res_base = self.package.resolve(posixpath.dirname(res_path), res.get("BaseLoc", "."))
-                    for media in descendants(res, "MultiMedia"):
-                        file = child(media, "MediaFile")
-                        if media.get("ID") and file is not None and file.text:
-                            self._media[media.get("ID")] = self.package.resolve(res_base, file.text)
+            refs = (
+                self.package.resolve(self.base, ref.text or "")
+                for holder in ("PublicRes", "DocumentRes")
+                for ref in (children(common, holder) if common is not None else ())
+            )
+            for res_path in dict.fromkeys(refs):
+                try:
+                    res = self.package.xml(res_path)
+                except ExtractionError:
+                    continue
+                res_base = self.package.resolve(posixpath.dirname(res_path), res.get("BaseLoc", "."))
+                for media in descendants(res, "MultiMedia"):
+                    file = child(media, "MediaFile")
+                    if media.get("ID") and file is not None and file.text:
+                        self._media[media.get("ID")] = self.package.resolve(res_base, file.text)
         return self._media.get(resource_id)
 
-    def annotation_text(self) -> str:
-        """Text drawn by annotations (stamps, watermarks, notes)."""
+    def annotation_texts(self) -> Iterator[str]:
+        """Text drawn by annotations (stamps, watermarks, notes), each part read once."""
         ref = child(self.root, "Annotations")
         if ref is None or not ref.text:
-            return ""
+            return
         index_path = self.package.resolve(self.base, ref.text)
         index = self.package.xml(index_path)
-        texts: list[str] = []
-        for loc in descendants(index, "FileLoc"):
-            if loc.text:
-                annot = self.package.xml(self.package.resolve(posixpath.dirname(index_path), loc.text))
-                texts.extend(code.text for code in descendants(annot, "TextCode") if code.text)
-        return "\n".join(texts)
+        base = posixpath.dirname(index_path)
+        parts = dict.fromkeys(
+            self.package.resolve(base, loc.text) for loc in descendants(index, "FileLoc") if loc.text
+        )
+        for part in parts:
+            self.package.ctx.check_time()
+            annot = self.package.xml(part)
+            yield from (code.text for code in descendants(annot, "TextCode") if code.text)
 
 
 def doc_roots(package: OfdPackage) -> list[tuple[str, str]]:
@@ -231,7 +265,10 @@ def doc_roots(package: OfdPackage) -> list[tuple[str, str]]:
             found.append((package.resolve("", doc_root.text), meta))
     if not found:
         raise ExtractionError(P.CORRUPT, "ofd 缺少 DocBody/DocRoot")
-    return found
+    distinct: dict[str, str] = {}
+    for path, meta in found:  # each DocRoot once, however often OFD.xml names it
+        distinct.setdefault(path, meta)
+    return list(distinct.items())
 
 
 def _ocr_page_images(document: OfdDocument, page: _Page, source: str, ctx: Context) -> None:
@@ -291,7 +328,7 @@ def read_ofd(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
                 except ExtractionError as error:
                     ctx.record(error)
         try:
-            ctx.add(document.annotation_text(), f"{prefix}/annots", "document")
+            ctx.add_lines(document.annotation_texts(), f"{prefix}/annots", "document")
         except P.LimitReached:
             raise
         except ExtractionError as error:

@@ -28,6 +28,9 @@ MISSING_PART = "缺少解析组件"
 OCR_FAILED = "文字识别失败"
 
 
+INSTALL_HINT = "pip install 'baomi[attachments]'"  # the extra that holds every attachment reader
+
+
 class LimitReached(ExtractionError):
     """A budget of the whole attachment ran out: stop everything, keep what was read."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from baomi.extract import cues
@@ -28,6 +29,34 @@ def _properties(workbook: Any) -> str:
     return "\n".join(str(v) for v in values if v)
 
 
+def _fit(cells: list[str], room: int) -> list[str]:
+    """The leading cells that fit in `room` characters, the last one cut."""
+    kept: list[str] = []
+    for cell in cells:
+        if room <= 0:
+            break
+        kept.append(cell[:room])
+        room -= len(cell) + 1
+    return kept
+
+
+def _sheet_lines(sheet: Any, ctx: Context) -> Iterator[str]:
+    """The sheet's title, then its rows as tab-separated lines. Cells are costed before
+    they are joined: many cells pointing at one large shared string never get built
+    into a row bigger than the text budget, and every cell visited (empty padding too)
+    costs one character, so a sheet's declared size cannot buy unbounded work."""
+    yield sheet.title
+    for count, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if count % ROWS_PER_CHECK == 0:
+            ctx.check_time()
+        ctx.charge(len(row), "表格单元格")
+        cells = [_cell(v) for v in row]
+        if sum(map(len, cells)) + len(cells) > ctx.chars_left:
+            cells = _fit(cells, ctx.chars_left + 1)
+        if any(cells):
+            yield "\t".join(cells).rstrip("\t")
+
+
 def read_xlsx(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
     """Review an opened (and bomb-checked) xlsx, streaming rows in read-only mode."""
     import openpyxl
@@ -37,14 +66,7 @@ def read_xlsx(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         try:
             for number, sheet in enumerate(workbook.worksheets, 1):
-                lines = [sheet.title]
-                for count, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                    if count % ROWS_PER_CHECK == 0:
-                        ctx.check_time()
-                    cells = [_cell(v) for v in row]
-                    if any(cells):
-                        lines.append("\t".join(cells).rstrip("\t"))
-                ctx.add("\n".join(lines), f"{blob.source}/sheet{number}", "document")
+                ctx.add_lines(_sheet_lines(sheet, ctx), f"{blob.source}/sheet{number}", "document")
             ctx.add(_properties(workbook), f"{blob.source}/props", "document")
         finally:
             workbook.close()
