@@ -47,6 +47,5 @@ def run(blob: Blob, ctx: Context) -> None:
     except ImportError as exc:  # an optional library (or its system library) is missing
         ctx.problem(
             P.MISSING_PART,
-            f"{extractor.name} 所需组件无法加载（{exc.name or '未知'}），"
-            f"内容未检查；请安装 {P.INSTALL_HINT}",
+            f"{extractor.name} 所需组件无法加载（{exc.name or '未知'}），内容未检查；请安装 {P.INSTALL_HINT}",
         )

@@ -99,6 +99,7 @@ class _Pages:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.reader = _open_reader(data)
+        self._metadata_reader = self.reader
         self._pdfium: Any = None
 
     @property
@@ -108,20 +109,47 @@ class _Pages:
         return self._pdfium
 
     def count(self) -> int:
-        with parser_boundary("pdf"):
-            return len(self.reader.pages) if self.reader is not None else len(self.pdfium)
+        """Pages through pypdf; through pdfium when pypdf cannot decrypt the file or finds
+        fewer pages (a damaged page tree that pdfium repairs)."""
+        pypdf_pages = 0
+        if self.reader is not None:
+            with parser_boundary("pdf"):
+                pypdf_pages = len(self.reader.pages)
+        try:
+            with parser_boundary("pdf"):
+                pdfium_pages = len(self.pdfium)
+        except ExtractionError:
+            if self.reader is None:
+                raise
+            pdfium_pages = 0
+        if pdfium_pages > pypdf_pages:
+            self.reader = None
+        return max(pypdf_pages, pdfium_pages)
 
-    def text(self, index: int) -> str:
+    def _pdfium_text(self, index: int) -> str:
         with parser_boundary("pdf 页面"):
-            if self.reader is not None:
-                return self.reader.pages[index].extract_text() or ""
             return self.pdfium[index].get_textpage().get_text_bounded() or ""
 
-    def metadata(self) -> str:
+    def text(self, index: int) -> str:
+        """The page's text layer; when pypdf reads (almost) none, pdfium's reading of it
+        too (it repairs content streams that pypdf gives up on)."""
         if self.reader is None:
+            return self._pdfium_text(index)
+        with parser_boundary("pdf 页面"):
+            text = self.reader.pages[index].extract_text() or ""
+        if len("".join(text.split())) < MIN_LAYER_CHARS:
+            try:
+                second = self._pdfium_text(index)
+            except ExtractionError:
+                return text
+            return second if len(second.strip()) > len(text.strip()) else text
+        return text
+
+    def metadata(self) -> str:
+        if self._metadata_reader is None:
             return ""
         with parser_boundary("pdf 元数据"):
-            meta = self.reader.metadata or {}
+            meta = self._metadata_reader.metadata or {}
             return "\n".join(str(meta[k]) for k in META_KEYS if meta.get(k))
 
 
@@ -142,6 +170,8 @@ class PdfExtractor:
         ctx.cue(cues.DOCUMENT)
         pages = _Pages(blob.read())
         total = pages.count()
+        if not total:
+            raise ExtractionError(P.CORRUPT, "pdf 没有可读的页面")
         ctx.add(pages.metadata(), f"{blob.source}/props", "document")
         limit = min(total, ctx.limits.max_pages)
         not_ocred = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import ClassVar
@@ -16,10 +17,13 @@ from baomi.extract.sniff import has_known_magic, looks_like_text
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ".markdown", ".log", ".json", ".xml",
                  ".yaml", ".yml", ".ini", ".html", ".htm", ".xhtml", ".srt", ".vtt"}  # fmt: skip
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+XML_SUFFIXES = {".xml", ".rels", ".svg"}
 
 
 class _TextOfHtml(HTMLParser):
-    """Visible text of an html page (script and style dropped, entities resolved)."""
+    """Visible text of an html page (entities resolved), and apart from it the text a
+    browser does not show: script, style, template and comments. That text is still in
+    the file, and an unclosed <style> would otherwise hide everything after it."""
 
     SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template"}
     BLOCK: ClassVar[set[str]] = {
@@ -42,6 +46,7 @@ class _TextOfHtml(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.hidden: list[str] = []
         self._skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -60,16 +65,29 @@ class _TextOfHtml(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
+        (self.hidden if self._skipping else self.parts).append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.hidden.append(f"\n{data}\n")
+
+    def close(self) -> None:
+        super().close()
+        if self.rawdata:  # left unparsed, e.g. inside a <style> that never closes
+            self.hidden.append(f"\n{self.rawdata}")
+            self.rawdata = ""
 
 
-def html_to_text(markup: str) -> str:
+def _tidy(parts: list[str]) -> str:
+    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def html_texts(markup: str) -> tuple[str, str]:
+    """(visible text, hidden text) of an html page."""
     parser = _TextOfHtml()
     parser.feed(markup)
     parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+    return _tidy(parser.parts), _tidy(parser.hidden)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -97,8 +115,13 @@ class PlainTextExtractor:
                 P.ENCODING,
                 f"{decoded.garbled:.0%} 的字符无法识别（按 {decoded.encoding} 解码），内容未能可靠检查",
             )
-        text = decoded.text
-        if blob.suffix in HTML_SUFFIXES or _looks_like_html(text):
-            text = html_to_text(text)
         ctx.cue(cues.TEXT)
-        ctx.add(text, f"{blob.source}/text", "text")
+        if blob.suffix in HTML_SUFFIXES or _looks_like_html(decoded.text):
+            visible, hidden = html_texts(decoded.text)
+            ctx.add(visible, f"{blob.source}/text", "text")
+            ctx.add(hidden, f"{blob.source}/hidden", "text")
+        elif blob.suffix in XML_SUFFIXES or decoded.text.lstrip("\ufeff \r\n\t").startswith("<?xml"):
+            # character references (&#26426;) would hide the text from every pattern
+            ctx.add(html.unescape(decoded.text), f"{blob.source}/text", "text")
+        else:
+            ctx.add(decoded.text, f"{blob.source}/text", "text")

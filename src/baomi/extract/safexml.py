@@ -10,6 +10,8 @@ from baomi.errors import ExtractionError
 from baomi.extract import problems as P
 
 CHUNK_BYTES = 64 * 1024
+# expat's own errors, and what it raises for an unknown or lying encoding declaration
+XML_ERRORS = (ET.ParseError, LookupError, UnicodeError, ValueError)
 
 
 class _Discard:
@@ -40,7 +42,7 @@ def check_stream(stream: IO[bytes], kind: str, head: bytes = b"") -> None:
         parser.close()
     except DefusedXmlException as exc:
         raise _unsafe(kind) from exc
-    except ET.ParseError as exc:
+    except XML_ERRORS as exc:
         raise ExtractionError(P.CORRUPT, f"{kind} 部件 XML 无法解析") from exc
 
 
@@ -53,5 +55,5 @@ def parse(data: bytes, kind: str) -> Any:
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise _unsafe(kind) from exc
-    except ET.ParseError as exc:
+    except XML_ERRORS as exc:
         raise ExtractionError(P.CORRUPT, f"{kind} 部件 XML 无法解析") from exc

@@ -24,6 +24,8 @@ SAMPLE_BYTES = 64 * 1024
 GARBLED_MAX = 0.05  # more characters than this that are no text: the text was not read
 STRAY_PER_CHAR = 20  # UTF-8 with at most one bad byte per 20 good non-ASCII characters
 UTF16_TEXT_SHARE = 0.95
+COMMON_HAN_SHARE = 0.8  # of the non-ASCII characters of real GBK/GB18030 text, at least
+_ASCII = re.compile("[\x00-\x7f]+")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _UTF16_TEXT = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _REPLACEMENT_UTF8 = "\ufffd".encode()
@@ -68,15 +70,25 @@ def _decoded(data: bytes, encoding: str) -> Decoded:
     return Decoded(text, encoding, garbled_share(text))
 
 
-def _mostly_utf8(data: bytes) -> Decoded | None:
-    """UTF-8, if at most a few stray bytes break it."""
+def _utf8(data: bytes) -> tuple[Decoded, bool]:
+    """UTF-8 with replacement, and whether at most a few stray bytes break it."""
     text = data.decode("utf-8", errors="replace")
     errors = text.count("\ufffd") - data.count(_REPLACEMENT_UTF8)
-    if errors:
-        non_ascii = len(text) - len(text.encode("ascii", "ignore")) - errors
-        if errors * STRAY_PER_CHAR > non_ascii:
-            return None
-    return Decoded(text, "utf-8", garbled_share(text))
+    non_ascii = len(text) - len(text.encode("ascii", "ignore")) - errors
+    return Decoded(text, "utf-8", garbled_share(text)), errors * STRAY_PER_CHAR <= non_ascii
+
+
+def _plain_gb18030(data: bytes) -> Decoded | None:
+    """GB18030, if it decodes without error into mostly common Chinese characters."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = _ASCII.sub("", text)
+    common = len(non_ascii.encode("gb2312", errors="ignore")) // 2
+    if non_ascii and common < COMMON_HAN_SHARE * len(non_ascii):
+        return None
+    return Decoded(text, "gb18030", garbled_share(text))
 
 
 def decode(data: bytes) -> Decoded:
@@ -88,12 +100,12 @@ def decode(data: bytes) -> Decoded:
     lanes = _nul_lanes(sample)
     if lanes:
         return _decoded(data, lanes)
-    utf8 = _mostly_utf8(data)
-    if utf8 is not None:
+    utf8, mostly = _utf8(data)
+    if mostly:
         return utf8
     if len(data) % 2 == 0:
         for encoding in ("utf-16-le", "utf-16-be"):
             head = sample.decode(encoding, errors="replace")
             if _share(_UTF16_TEXT, head) >= UTF16_TEXT_SHARE:
                 return _decoded(data, encoding)
-    return _decoded(data, "gb18030")
+    return _plain_gb18030(data) or utf8

@@ -6,10 +6,12 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from baomi.extract import cues
+from baomi.extract import cues, safexml
+from baomi.extract import problems as P
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.guard import parser_boundary
+from baomi.extract.zipsafe import read_member
 
 ROWS_PER_CHECK = 500
 
@@ -57,16 +59,27 @@ def _sheet_lines(sheet: Any, ctx: Context) -> Iterator[str]:
             yield "\t".join(cells).rstrip("\t")
 
 
+def _declared_sheets(zf: zipfile.ZipFile, ctx: Context) -> int:
+    """How many sheets workbook.xml lists (openpyxl skips a sheet whose part is missing)."""
+    info = next(i for i in zf.infolist() if i.filename.lower().lstrip("/") == "xl/workbook.xml")
+    root = safexml.parse(read_member(zf, info, ctx.limits.max_file_bytes), "xlsx")
+    return sum(1 for e in root.iter() if isinstance(e.tag, str) and e.tag.rsplit("}", 1)[-1] == "sheet")
+
+
 def read_xlsx(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
     """Review an opened (and bomb-checked) xlsx, streaming rows in read-only mode."""
     import openpyxl
 
     ctx.cue(cues.DOCUMENT)
+    declared = _declared_sheets(zf, ctx)
     with blob.open() as stream, parser_boundary("xlsx"):
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         try:
             for number, sheet in enumerate(workbook.worksheets, 1):
                 ctx.add_lines(_sheet_lines(sheet, ctx), f"{blob.source}/sheet{number}", "document")
             ctx.add(_properties(workbook), f"{blob.source}/props", "document")
+            found = len(workbook.worksheets) + len(workbook.chartsheets)
         finally:
             workbook.close()
+    if found < declared:
+        ctx.problem(P.PARTIAL, f"xlsx 列出 {declared} 个工作表，只有 {found} 个可读，其余未检查")
