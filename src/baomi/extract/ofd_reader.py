@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from baomi.extract.context import Context
 from baomi.extract.zipsafe import read_member
 
 DEFAULT_BOX = (0.0, 0.0, 210.0, 297.0)  # A4 in mm
+MAX_XML_PART_BYTES = 8 * 2**20  # a page of an OFD is rarely over 1 MiB of XML
 MIN_TITLE_SIZE_MM = 7.0  # about 20 pt
 DOC_INFO_FIELDS = ("Title", "Author", "Subject", "Abstract", "Keywords", "Creator")
 
@@ -80,17 +81,39 @@ class OfdPackage:
         joined = location.lstrip("/") if location.startswith("/") else posixpath.join(base_dir, location)
         return posixpath.normpath(joined).lstrip("/")
 
-    def raw(self, path: str) -> bytes:
+    def _info(self, path: str) -> zipfile.ZipInfo:
         info = self.names.get(path)
         if info is None:
             folded = {k.lower(): v for k, v in self.names.items()}
             info = folded.get(path.lower())
         if info is None:
             raise ExtractionError(P.CORRUPT, "ofd 缺少引用的部件")
-        return read_member(self.zf, info, self.ctx.limits.max_file_bytes)
+        return info
+
+    def raw(self, path: str) -> bytes:
+        return read_member(self.zf, self._info(path), self.ctx.limits.max_file_bytes)
 
     def xml(self, path: str) -> Any:
-        return safexml.parse(self.raw(path), "ofd")
+        """A part parsed with defusedxml; parts are small XML, a huge one is refused
+        before its tree is built."""
+        info = self._info(path)
+        if info.file_size > MAX_XML_PART_BYTES:
+            raise ExtractionError(
+                P.TOO_BIG, f"ofd 部件 {P.mib(info.file_size)}，超过 {P.mib(MAX_XML_PART_BYTES)} 上限，未解析"
+            )
+        return safexml.parse(read_member(self.zf, info, MAX_XML_PART_BYTES), "ofd")
+
+    def distinct(self, paths: Iterable[str], what: str) -> list[str]:
+        """Distinct part paths in order; past `max_archive_members` references the rest
+        are dropped and reported (a part named 300,000 times is one bomb)."""
+        cap = self.ctx.limits.max_archive_members
+        kept: dict[str, None] = {}
+        for count, path in enumerate(paths, 1):
+            if count > cap:
+                self.ctx.problem(P.PARTIAL, f"ofd {what}引用超过 {cap} 个上限，其余未检查")
+                break
+            kept[path] = None
+        return list(kept)
 
 
 def _lines(glyphs: list[_Glyphs]) -> str:
@@ -189,7 +212,7 @@ class OfdDocument:
         if pages is None:
             return []
         paths = (self.package.resolve(self.base, p.get("BaseLoc", "")) for p in children(pages, "Page"))
-        return list(dict.fromkeys(paths))
+        return self.package.distinct(paths, "页面")
 
     def _template(self, path: str) -> _Page:
         if path not in self._template_pages:
@@ -201,8 +224,8 @@ class OfdDocument:
     def page(self, path: str) -> _Page:
         root = self.package.xml(path)
         page = _Page(self._page_box(root) or self.box, self.package.ctx.chars_left)
-        used = dict.fromkeys(self.templates.get(ref.get("TemplateID")) for ref in children(root, "Template"))
-        for template in used:
+        used = (self.templates.get(ref.get("TemplateID")) or "" for ref in children(root, "Template"))
+        for template in self.package.distinct(used, "模板"):
             if template:
                 page.merge(self._template(template))
         content = child(root, "Content")
@@ -220,7 +243,7 @@ class OfdDocument:
                 for holder in ("PublicRes", "DocumentRes")
                 for ref in (children(common, holder) if common is not None else ())
             )
-            for res_path in dict.fromkeys(refs):
+            for res_path in self.package.distinct(refs, "资源"):
                 try:
                     res = self.package.xml(res_path)
                 except ExtractionError:
@@ -240,10 +263,10 @@ class OfdDocument:
         index_path = self.package.resolve(self.base, ref.text)
         index = self.package.xml(index_path)
         base = posixpath.dirname(index_path)
-        parts = dict.fromkeys(
+        locations = (
             self.package.resolve(base, loc.text) for loc in descendants(index, "FileLoc") if loc.text
         )
-        for part in parts:
+        for part in self.package.distinct(locations, "注释"):
             self.package.ctx.check_time()
             annot = self.package.xml(part)
             yield from (code.text for code in descendants(annot, "TextCode") if code.text)

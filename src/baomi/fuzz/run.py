@@ -52,7 +52,8 @@ class Tally:
 
     @property
     def ok(self) -> bool:
-        return not (self.escapes or self.hangs or self.worker_deaths or self.silent_allows or self.over_rss)
+        memory = self.over_rss or self.memory_capped  # capped: a MemoryError under RLIMIT_AS
+        return not (self.escapes or self.hangs or self.worker_deaths or self.silent_allows or memory)
 
     def report(self) -> dict:
         return {
@@ -147,6 +148,8 @@ def _count(answer: dict, seed: Seed, worker: Worker, tally: Tally, out: Path | N
     if answer["rss_kib"] > RSS_LIMIT_KIB:
         tally.over_rss += 1
         _keep(out, worker, seed, "rss", answer, tally)
+    if answer["capped"]:
+        _keep(out, worker, seed, "memory-capped", answer, tally)
 
 
 def fuzz(
