@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 # a CJK font for the tests that render document photos.
 APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei
 
-.PHONY: run test bench bench-quick system-deps clean
+.PHONY: run test bench bench-quick fuzz system-deps clean
 
 $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
@@ -42,6 +42,15 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run --quick $(if $(DEV_CORPUS),--dev $(DEV_CORPUS))
+
+# Mutation fuzzing of every extractor and the text path, then the known bombs (issue 7).
+# FUZZ_INPUTS=2000 for a quick look; failing inputs are kept in fuzz-findings/.
+FUZZ_INPUTS ?= 100000
+FUZZ_SEED ?= 1
+
+fuzz: $(STAMP)
+	$(BIN)/python -m baomi.fuzz.bombs
+	$(BIN)/python -m baomi.fuzz --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED) --out fuzz-findings
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -185,7 +185,7 @@ class PdfExtractor:
                 continue
             # a text layer without a usable ToUnicode map decodes to U+FFFD or private-use
             # code points: it was not read, so the page is looked at as a scan instead
-            garbled = textcodec.garbled_share(text) > textcodec.GARBLED_MAX
+            garbled = textcodec.is_garbled(text)
             if not garbled:
                 ctx.add(text, source, "document")
             if not garbled and len("".join(text.split())) >= MIN_LAYER_CHARS:

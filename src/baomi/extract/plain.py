@@ -110,7 +110,7 @@ class PlainTextExtractor:
 
     def extract(self, blob: Blob, ctx: Context) -> None:
         decoded = textcodec.decode(blob.read())
-        if decoded.garbled > textcodec.GARBLED_MAX:  # binary, or an encoding we do not know
+        if decoded.unreadable:  # binary, or an encoding we do not know
             ctx.problem(
                 P.ENCODING,
                 f"{decoded.garbled:.0%} 的字符无法识别（按 {decoded.encoding} 解码），内容未能可靠检查",

@@ -22,6 +22,7 @@ BOMS = (
 )
 SAMPLE_BYTES = 64 * 1024
 GARBLED_MAX = 0.05  # more characters than this that are no text: the text was not read
+GARBLED_MIN_CHARS = 4  # … and more than this many (one stray byte in a short note is not that)
 STRAY_PER_CHAR = 20  # UTF-8 with at most one bad byte per 20 good non-ASCII characters
 UTF16_TEXT_SHARE = 0.95
 COMMON_HAN_SHARE = 0.8  # of the non-ASCII characters of real GBK/GB18030 text, at least
@@ -37,6 +38,10 @@ class Decoded:
     encoding: str
     garbled: float  # share of characters that are not text, 0.0 … 1.0
 
+    @property
+    def unreadable(self) -> bool:
+        return is_garbled(self.text)
+
 
 def _share(pattern: re.Pattern[str], text: str) -> float:
     return pattern.subn("", text)[1] / len(text) if text else 0.0
@@ -45,6 +50,13 @@ def _share(pattern: re.Pattern[str], text: str) -> float:
 def garbled_share(text: str) -> float:
     """The share of characters of `text` that are no text (U+FFFD, controls, private use)."""
     return _share(_NOT_TEXT, text)
+
+
+def is_garbled(text: str) -> bool:
+    """Whether `text` was not really read: more than GARBLED_MAX of it, and more than
+    GARBLED_MIN_CHARS characters, are no text."""
+    bad = _NOT_TEXT.subn("", text)[1]
+    return bad > GARBLED_MIN_CHARS and bad > GARBLED_MAX * len(text)
 
 
 def _nul_lanes(sample: bytes) -> str | None:

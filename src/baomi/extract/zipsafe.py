@@ -4,6 +4,7 @@ inflated, readable member names, and refusal of XML carrying DTDs or entities.""
 from __future__ import annotations
 
 import lzma
+import re
 import zipfile
 import zlib
 
@@ -22,6 +23,18 @@ ZIP_ERRORS = (
     RuntimeError, ValueError, OSError, EOFError,
 )  # fmt: skip
 _XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<")
+_OOXML = "http://schemas.openxmlformats.org/{}/2006/main"
+_STRICT = "http://purl.oclc.org/ooxml/{}/main"
+# The parts that hold an OOXML document's text and the namespace their root must be in:
+# under any other namespace the office library finds no elements and reads nothing.
+TEXT_PART_NAMESPACES = tuple(
+    (re.compile(pattern), (_OOXML.format(markup), _STRICT.format(markup)))
+    for pattern, markup in (
+        (r"^word/(document|header\d*|footer\d*|comments|footnotes|endnotes)\.xml$", "wordprocessingml"),
+        (r"^xl/(workbook|sharedStrings|worksheets/sheet\d*)\.xml$", "spreadsheetml"),
+        (r"^ppt/(presentation|slides/slide\d*|notesSlides/notesSlide\d*)\.xml$", "presentationml"),
+    )
+)
 
 
 def open_zip(blob: Blob) -> zipfile.ZipFile:
@@ -99,12 +112,19 @@ def check_xml_parts(zf: zipfile.ZipFile, kind: str) -> None:
             with zf.open(info) as stream:
                 head = stream.read(4)
                 if info.filename.lower().endswith((".xml", ".rels")) or head.lstrip().startswith(_XML_STARTS):
-                    safexml.check_stream(stream, kind, head=head)
+                    namespace = safexml.check_stream(stream, kind, head=head)
+                    _check_namespace(info.filename, namespace, kind)
                 else:
                     while stream.read(safexml.CHUNK_BYTES):  # still verify data and CRC
                         pass
         except ZIP_ERRORS as exc:
             raise ExtractionError(P.CORRUPT, f"{kind} 部件无法解压（{type(exc).__name__}）") from exc
+
+
+def _check_namespace(name: str, namespace: str, kind: str) -> None:
+    for pattern, expected in TEXT_PART_NAMESPACES:
+        if pattern.match(name.lstrip("/")) and namespace not in expected:
+            raise ExtractionError(P.CORRUPT, f"{kind} 正文部件的命名空间无效，内容无法按结构读取")
 
 
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+import warnings
 import zipfile
 
 from baomi.fuzz.seeds import Seed
@@ -110,7 +111,8 @@ def mutate_bytes(data: bytes, rng: random.Random, tokens: tuple[bytes, ...] = ()
 
 def _rezip(members: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "w") as zf:
+        warnings.simplefilter("ignore")  # duplicate member names are one of the mutations
         for info, data in members:
             zf.writestr(info, data)
     return out.getvalue()
