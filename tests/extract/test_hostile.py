@@ -298,3 +298,12 @@ def test_missing_attachments_extra_names_the_install_command(tmp_path, monkeypat
     assert verdict.rules == ("X01",)
     detail = " ".join(r.detail for f in verdict.findings for r in f.reasons)
     assert "pip install 'baomi[attachments]'" in detail
+
+
+def test_pptx_slides_past_the_page_limit_are_reported(tmp_path):
+    from baomi.extract import Limits
+    from baomi.fuzz.seeds import pptx_seed
+
+    path = write(tmp_path, "deck.pptx", pptx_seed().data)
+    assert reasons(run(path, limits=Limits(max_pages=0))) == [P.PAGES]
+    assert MARK in text_of(run(path), "att1/slide1")
