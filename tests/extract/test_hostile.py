@@ -169,6 +169,7 @@ def test_gbk_text_still_reads_as_gbk():
         "<html><head><style>p{{color:red}}</styhe></head><body><p>{}</p></body></html>",  # never closed
         "<html><body><!-- {} --><p>正文</p></body></html>",
         "<html><body><script>var t = '{}';</script></body></html>",
+        "<html><head><meta charset='utf-8><title>x</title></head><body><p>{}</p><i a='</i></body></html>",
     ],
 )
 def test_html_text_a_browser_hides_is_still_reviewed(tmp_path, reviewer, markup):

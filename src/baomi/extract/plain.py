@@ -22,8 +22,9 @@ XML_SUFFIXES = {".xml", ".rels", ".svg"}
 
 class _TextOfHtml(HTMLParser):
     """Visible text of an html page (entities resolved), and apart from it the text a
-    browser does not show: script, style, template and comments. That text is still in
-    the file, and an unclosed <style> would otherwise hide everything after it."""
+    browser does not show: script, style, template, comments and attribute values. That
+    text is still in the file, and an unclosed <style> or quote would otherwise hide
+    everything after it."""
 
     SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template"}
     BLOCK: ClassVar[set[str]] = {
@@ -57,6 +58,8 @@ class _TextOfHtml(HTMLParser):
         for name, value in attrs:  # alt/title text is visible to people too
             if name in ("alt", "title") and value:
                 self.parts.append(f" {value} ")
+            elif value:  # any other attribute is still text in the file
+                self.hidden.append(f"\n{value}\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP and self._skipping:
