@@ -308,3 +308,22 @@ def test_pptx_slides_past_the_page_limit_are_reported(tmp_path):
     path = write(tmp_path, "deck.pptx", pptx_seed().data)
     assert reasons(run(path, limits=Limits(max_pages=0))) == [P.PAGES]
     assert MARK in text_of(run(path), "att1/slide1")
+
+
+def test_xlsx_long_value_used_by_many_cells_is_read_once(tmp_path):
+    import openpyxl
+
+    from baomi.fuzz.bombs import xlsx_shared_strings
+
+    long_value = CANARY + "。" + "工作安排请按时报送。" * 200
+    workbook = openpyxl.Workbook()
+    for _ in range(3):
+        workbook.active.append([long_value, "备注"])
+    path = tmp_path / "repeat.xlsx"
+    workbook.save(path)
+    result = run(path)
+    sheet = text_of(result, "att1/sheet1")
+    assert sheet.count(MARK) == 1 and sheet.count("〃") == 2 and not result.problems
+    bomb = run(write(tmp_path, "bomb.xlsx", xlsx_shared_strings()))
+    assert reasons(bomb) == [P.BOMB]
+    assert text_of(bomb, "att1/sheet1").count("工作安排") == 30_000  # the long value, once

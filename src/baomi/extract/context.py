@@ -69,7 +69,7 @@ class Context:
 
     def charge(self, n: int, what: str) -> None:
         """Spend `n` characters of the text budget on work that yields no text (empty
-        cells, references followed): past the budget, stop the attachment."""
+        cells visited): past the budget, stop the attachment."""
         self._chars_left -= n
         if self._chars_left < 0:
             self._chars_left = 0
