@@ -327,3 +327,17 @@ def test_xlsx_long_value_used_by_many_cells_is_read_once(tmp_path):
     bomb = run(write(tmp_path, "bomb.xlsx", xlsx_shared_strings()))
     assert reasons(bomb) == [P.BOMB]
     assert text_of(bomb, "att1/sheet1").count("工作安排") == 30_000  # the long value, once
+
+
+@pytest.mark.parametrize(
+    "seed", [lambda: docx_seed().data, lambda: ofd_seed().data, lambda: zip_of({"a.txt": b"x"})]
+)
+def test_member_with_an_empty_name_is_answered(tmp_path, reviewer, seed):
+    """A name starting with NUL reads as "", on which ZipInfo.is_dir() raised IndexError
+    (found by make fuzz)."""
+    parts = members(seed())
+    parts["Q_placeholder.txt"] = TEXT.encode()
+    packed = zip_of(parts).replace(b"Q_placeholder.txt", b"\x00_placeholder.txt")
+    assert "" in [info.filename for info in zipfile.ZipFile(io.BytesIO(packed)).infolist()]
+    path = write(tmp_path, "empty-name.zip", packed)
+    assert {"R01", "X01"} & set(rules(reviewer, path))

@@ -62,6 +62,11 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
+def is_dir(info: zipfile.ZipInfo) -> bool:
+    """A directory entry (`ZipInfo.is_dir` fails with IndexError on an empty name)."""
+    return info.filename.endswith("/")
+
+
 def is_encrypted(info: zipfile.ZipInfo) -> bool:
     return bool(info.flag_bits & 0x1)
 
@@ -106,7 +111,7 @@ def check_xml_parts(zf: zipfile.ZipFile, kind: str) -> None:
     library sees it: a DTD anywhere in any part is refused, a damaged part is a problem.
     Parts are recognised by name and by content (an XML part may be named anything)."""
     for info in zf.infolist():
-        if info.is_dir():
+        if is_dir(info):
             continue
         try:
             with zf.open(info) as stream:

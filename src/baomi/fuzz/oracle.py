@@ -54,7 +54,7 @@ def _zip_verdict(data: bytes, depth: int = 0) -> str:
     """UNREADABLE when the container or a member cannot be read; else MARKED/BENIGN."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            contents = [zf.read(info) for info in zf.infolist() if not info.is_dir()]
+            contents = [zf.read(info) for info in zf.infolist() if not info.filename.endswith("/")]
     except Exception:  # the reference reader failing in any way means "unreadable"
         return UNREADABLE
     verdicts = []
