@@ -49,8 +49,9 @@ FUZZ_INPUTS ?= 100000
 FUZZ_SEED ?= 1
 
 fuzz: $(STAMP)
-	$(BIN)/python -m baomi.fuzz.bombs
-	$(BIN)/python -m baomi.fuzz --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED) --out fuzz-findings
+	$(BIN)/python -m baomi.fuzz.bombs; bombs=$$?; \
+	$(BIN)/python -m baomi.fuzz --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED) --out fuzz-findings; fuzz=$$?; \
+	exit $$((bombs || fuzz))
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
