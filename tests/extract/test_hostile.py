@@ -341,3 +341,29 @@ def test_member_with_an_empty_name_is_answered(tmp_path, reviewer, seed):
     assert "" in [info.filename for info in zipfile.ZipFile(io.BytesIO(packed)).infolist()]
     path = write(tmp_path, "empty-name.zip", packed)
     assert {"R01", "X01"} & set(rules(reviewer, path))
+
+
+# -- found by the 100,000-input run and not fixed yet (strict xfail: they fail loudly once fixed)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the marking is split by a tag that opens an unclosed <script> "
+    "(a browser shows only 机); the hidden text keeps the tag between 机 and 密",
+)
+def test_marking_split_by_an_unclosed_script_tag(tmp_path, reviewer):
+    path = write(tmp_path, "split.html", f"<html><body><p>机<script>{CANARY[1:]}</p></body></html>".encode())
+    assert "R01" in rules(reviewer, path)
+
+
+@pytest.mark.xfail(strict=True, reason='openpyxl ignores an inline string whose cell lost t="inlineStr"')
+def test_xlsx_inline_string_without_its_type_attribute(tmp_path, reviewer):
+    parts = members(xlsx_seed().data)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    marked = sheet.index(b"&#26426;")
+    cell = sheet.rindex(b"<c ", 0, marked)
+    parts["xl/worksheets/sheet1.xml"] = (
+        sheet[:cell] + sheet[cell:marked].replace(b' t="inlineStr"', b"") + sheet[marked:]
+    )
+    path = write(tmp_path, "untyped.xlsx", zip_of(parts))
+    assert {"R01", "X01"} & set(rules(reviewer, path))
