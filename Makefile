@@ -13,7 +13,7 @@ APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei postgresql npm c
 VENDOR  := src/baomi/console/static/vendor
 NPM_PKGS := htmx.org@2.0.11 echarts@5.6.0
 
-.PHONY: run test bench bench-quick system-deps synapse-venv bench-matrix clean
+.PHONY: run test bench bench-quick fuzz system-deps synapse-venv bench-matrix clean
 
 # Synapse in its own virtualenv (its pins stay out of ours) with baomi installed beside it, for
 # tests/integrations/matrix and bench/matrix_send.py. The module there uses the service, so
@@ -74,6 +74,15 @@ bench-quick: $(STAMP)
 
 bench-matrix: $(STAMP) $(SYNAPSE_STAMP)
 	$(BIN)/python -m bench.matrix_send --messages 1000
+# Mutation fuzzing of every extractor and the text path, then the known bombs (issue 7).
+# FUZZ_INPUTS=2000 for a quick look; failing inputs are kept in fuzz-findings/.
+FUZZ_INPUTS ?= 100000
+FUZZ_SEED ?= 1
+
+fuzz: $(STAMP)
+	$(BIN)/python -m baomi.fuzz.bombs; bombs=$$?; \
+	$(BIN)/python -m baomi.fuzz --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED) --out fuzz-findings; fuzz=$$?; \
+	exit $$((bombs || fuzz))
 
 clean:
 	rm -rf $(VENV) $(SYNAPSE_VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -73,3 +73,42 @@ def test_dictionaries_extend_detection(tmp_path):
     plain = Reviewer()
     assert plain.review("东发(2024)9号那个文件你看了吗", "direct").rules == ()
     assert "R04" not in plain.review("青松工程下周进场，大家注意", "work_group").rules
+
+
+def test_alias_bomb_is_a_policy_error(tmp_path):
+    from baomi.fuzz.bombs import yaml_alias_bomb
+
+    p = tmp_path / "bomb.yaml"
+    p.write_bytes(yaml_alias_bomb())
+    with pytest.raises(PolicyError, match="别名") as caught:
+        load_policy(p)
+    assert caught.value.exit_code == 3
+
+
+def test_alias_that_contains_itself_is_a_policy_error(tmp_path):
+    p = tmp_path / "loop.yaml"
+    p.write_text("dictionaries:\n  codenames: &a [x, *a]\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="第 2 行：别名引用了自身"):
+        load_policy(p)
+
+
+def test_small_aliases_are_still_allowed(tmp_path):
+    p = tmp_path / "anchors.yaml"
+    p.write_text("matrix:\n  R09: &strict {direct: block}\n  R08: *strict\n", encoding="utf-8")
+    pol = load_policy(p)
+    assert pol.decide("R08", Channel.DIRECT) is Decision.BLOCK
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        ("min_score: 0.5\nmin_score: 0.1\n", 2, "min_score"),
+        ("matrix:\n  R09: {direct: block}\n  R09: {direct: allow}\n", 3, "R09"),
+        ("matrix:\n  R09:\n    direct: block\n    direct: allow\n", 4, "direct"),
+    ],
+)
+def test_duplicate_keys_are_rejected_with_their_line(tmp_path, text, line, key):
+    p = tmp_path / "dup.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError, match=f"第 {line} 行：重复的键 '{key}'"):
+        load_policy(p)

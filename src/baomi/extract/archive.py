@@ -11,7 +11,7 @@ from baomi.extract import cues
 from baomi.extract import problems as P
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
-from baomi.extract.zipsafe import check_member, is_encrypted, member_name, read_member
+from baomi.extract.zipsafe import check_member, is_dir, is_encrypted, member_name, read_member
 
 
 def _name_media(name: str) -> str:
@@ -29,7 +29,7 @@ def read_archive(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
     if depth > ctx.limits.max_archive_depth:
         raise ExtractionError(P.DEPTH, f"压缩包嵌套超过 {ctx.limits.max_archive_depth} 层，内层未检查")
     ctx.cue(cues.ARCHIVE)
-    members = [info for info in zf.infolist() if not info.is_dir()]
+    members = [info for info in zf.infolist() if not is_dir(info)]
     if len(members) > ctx.limits.max_archive_members:
         ctx.problem(
             P.MEMBERS,

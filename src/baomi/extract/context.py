@@ -7,7 +7,7 @@ what leaves the extraction stage.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from baomi.errors import ExtractionError
@@ -62,6 +62,35 @@ class Context:
         self._chars_left -= len(text)
         self._segments.append(Segment(text, source, bbox, media))
 
+    @property
+    def chars_left(self) -> int:
+        """Characters the text budget still holds."""
+        return self._chars_left
+
+    def charge(self, n: int, what: str) -> None:
+        """Spend `n` characters of the text budget on work that yields no text (empty
+        cells visited): past the budget, stop the attachment."""
+        self._chars_left -= n
+        if self._chars_left < 0:
+            self._chars_left = 0
+            limit = self.limits.max_text_chars
+            raise P.LimitReached(P.TEXT_LIMIT, f"{what}超过 {limit} 个上限，其余内容未检查")
+
+    def add_lines(self, lines: Iterable[str], source: str, media: str) -> None:
+        """Add lines as one segment, drawing no more from `lines` than the text budget
+        holds, so a reader that expands references stops where the budget does. What was
+        read is kept even when `lines` fails part way."""
+        kept: list[str] = []
+        size = 0
+        try:
+            for line in lines:
+                kept.append(line)
+                size += len(line) + 1
+                if size > self._chars_left:
+                    break
+        finally:
+            self.add("\n".join(kept), source, media)
+
     def cue(self, *names: str) -> None:
         self._cues.update(names)
 
@@ -110,6 +139,7 @@ class Context:
             from baomi.ocr.rapid import default_backend, rapidocr_available
 
             if not rapidocr_available():
-                raise ExtractionError(P.NO_OCR, "未安装 rapidocr-onnxruntime，图片文字未检查")
+                hint = f"未安装文字识别组件，图片文字未检查；请安装 {P.INSTALL_HINT}"
+                raise ExtractionError(P.NO_OCR, hint)
             self._ocr = default_backend()
         return self._ocr

@@ -45,4 +45,7 @@ def run(blob: Blob, ctx: Context) -> None:
     except (MemoryError, RecursionError) as exc:  # hostile structure exhausted a parser
         ctx.problem(P.CORRUPT, f"{extractor.name} 结构异常，解析中止（{type(exc).__name__}）")
     except ImportError as exc:  # an optional library (or its system library) is missing
-        ctx.problem(P.MISSING_PART, f"{extractor.name} 所需组件无法加载（{exc.name or '未知'}），内容未检查")
+        ctx.problem(
+            P.MISSING_PART,
+            f"{extractor.name} 所需组件无法加载（{exc.name or '未知'}），内容未检查；请安装 {P.INSTALL_HINT}",
+        )

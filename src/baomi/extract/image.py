@@ -3,6 +3,7 @@ before decoding, then visual cues and OCR."""
 
 from __future__ import annotations
 
+import io
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -70,7 +71,9 @@ def load_rgb(blob: Blob, max_pixels: int) -> np.ndarray:
         declared = header_size(stream.read(SCAN_BYTES))
     if declared is not None:
         check_pixels(*declared, max_pixels)
-    with blob.open() as stream, parser_boundary("图片"):
+    # decoded from memory: a chunk that declares gigabytes makes a file read allocate
+    # them all, while an in-memory read returns only the bytes there are
+    with io.BytesIO(blob.read()) as stream, parser_boundary("图片"):
         try:
             image = Image.open(stream)
         except Image.DecompressionBombError as exc:

@@ -11,20 +11,20 @@ title, a long thin red PathObject the rule.
 from __future__ import annotations
 
 import posixpath
-import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from baomi.errors import ExtractionError
-from baomi.extract import cues
+from baomi.extract import cues, safexml
 from baomi.extract import problems as P
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.zipsafe import read_member
 
 DEFAULT_BOX = (0.0, 0.0, 210.0, 297.0)  # A4 in mm
+MAX_XML_PART_BYTES = 8 * 2**20  # a page of an OFD is rarely over 1 MiB of XML
 MIN_TITLE_SIZE_MM = 7.0  # about 20 pt
 DOC_INFO_FIELDS = ("Title", "Author", "Subject", "Abstract", "Keywords", "Creator")
 
@@ -81,26 +81,39 @@ class OfdPackage:
         joined = location.lstrip("/") if location.startswith("/") else posixpath.join(base_dir, location)
         return posixpath.normpath(joined).lstrip("/")
 
-    def raw(self, path: str) -> bytes:
+    def _info(self, path: str) -> zipfile.ZipInfo:
         info = self.names.get(path)
         if info is None:
             folded = {k.lower(): v for k, v in self.names.items()}
             info = folded.get(path.lower())
         if info is None:
             raise ExtractionError(P.CORRUPT, "ofd 缺少引用的部件")
-        return read_member(self.zf, info, self.ctx.limits.max_file_bytes)
+        return info
+
+    def raw(self, path: str) -> bytes:
+        return read_member(self.zf, self._info(path), self.ctx.limits.max_file_bytes)
 
     def xml(self, path: str) -> Any:
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import fromstring
+        """A part parsed with defusedxml; parts are small XML, a huge one is refused
+        before its tree is built."""
+        info = self._info(path)
+        if info.file_size > MAX_XML_PART_BYTES:
+            raise ExtractionError(
+                P.TOO_BIG, f"ofd 部件 {P.mib(info.file_size)}，超过 {P.mib(MAX_XML_PART_BYTES)} 上限，未解析"
+            )
+        return safexml.parse(read_member(self.zf, info, MAX_XML_PART_BYTES), "ofd")
 
-        data = self.raw(path)
-        try:
-            return fromstring(data, forbid_dtd=True)
-        except DefusedXmlException as exc:
-            raise ExtractionError(P.UNSAFE_XML, "ofd 含 DTD/实体声明（可能是实体炸弹），未解析") from exc
-        except ET.ParseError as exc:
-            raise ExtractionError(P.CORRUPT, "ofd 部件 XML 无法解析") from exc
+    def distinct(self, paths: Iterable[str], what: str) -> list[str]:
+        """Distinct part paths in order; past `max_archive_members` references the rest
+        are dropped and reported (a part named 300,000 times is one bomb)."""
+        cap = self.ctx.limits.max_archive_members
+        kept: dict[str, None] = {}
+        for count, path in enumerate(paths, 1):
+            if count > cap:
+                self.ctx.problem(P.PARTIAL, f"ofd {what}引用超过 {cap} 个上限，其余未检查")
+                break
+            kept[path] = None
+        return list(kept)
 
 
 def _lines(glyphs: list[_Glyphs]) -> str:
@@ -115,13 +128,23 @@ def _lines(glyphs: list[_Glyphs]) -> str:
 
 
 class _Page:
-    """Text runs, red cues and image references of one page (with its templates)."""
+    """Text runs, red cues and image references of one page (with its templates).
 
-    def __init__(self, box: tuple[float, ...]) -> None:
+    `room` bounds the characters collected: a page (or template) holding more text than
+    the attachment's budget stops collecting, and adding its text ends the attachment.
+    """
+
+    def __init__(self, box: tuple[float, ...], room: int) -> None:
         self.box = box
+        self.room = room
         self.glyphs: list[_Glyphs] = []
         self.images: list[str] = []
         self.red: set[str] = set()
+
+    def _glyph(self, glyph: _Glyphs) -> None:
+        if self.room >= 0:
+            self.glyphs.append(glyph)
+            self.room -= len(glyph.text)
 
     def add_content(self, root: Any) -> None:
         width, height = self.box[2] or 210.0, self.box[3] or 297.0
@@ -133,7 +156,7 @@ class _Page:
                 x = (_numbers(code.get("X"), 1) or (0.0,))[0]
                 y = (_numbers(code.get("Y"), 1) or (0.0,))[0]
                 if code.text:
-                    self.glyphs.append(_Glyphs(bound[0] + x, bound[1] + y, size_mm, code.text))
+                    self._glyph(_Glyphs(bound[0] + x, bound[1] + y, size_mm, code.text))
             if _is_red(obj, "FillColor") and size_mm >= MIN_TITLE_SIZE_MM and bound[1] < 0.45 * height:
                 self.red.add(cues.RED_TITLE)
         for obj in descendants(root, "PathObject"):
@@ -141,16 +164,25 @@ class _Page:
             red = _is_red(obj, "StrokeColor") or _is_red(obj, "FillColor")
             if red and bound and bound[2] >= 0.4 * width and bound[3] <= 3.0:
                 self.red.add(cues.RED_RULE)
-        for obj in descendants(root, "ImageObject"):
-            if obj.get("ResourceID"):
-                self.images.append(obj.get("ResourceID"))
+        images = (obj.get("ResourceID") for obj in descendants(root, "ImageObject"))
+        self.images.extend(dict.fromkeys(i for i in images if i))
+
+    def merge(self, other: _Page) -> None:
+        for glyph in other.glyphs:
+            self._glyph(glyph)
+        self.red |= other.red
+        self.images.extend(other.images)
 
     def text(self) -> str:
         return _lines(self.glyphs)
 
 
 class OfdDocument:
-    """One DocBody: its Document.xml, templates, resources and pages."""
+    """One DocBody: its Document.xml, templates, resources and pages.
+
+    References are followed once per distinct part: a file that names one part 300,000
+    times (as pages, templates, resources or annotations) costs one parse of it.
+    """
 
     def __init__(self, package: OfdPackage, root_path: str) -> None:
         self.package = package
@@ -164,6 +196,7 @@ class OfdDocument:
             for t in (children(common, "TemplatePage") if common is not None else ())
             if t.get("ID") and t.get("BaseLoc")
         }
+        self._template_pages: dict[str, _Page] = {}
         self._media: dict[str, str] | None = None
 
     @staticmethod
@@ -174,18 +207,27 @@ class OfdDocument:
         return _numbers(box.text if box is not None else None, 4)
 
     def page_paths(self) -> list[str]:
+        """Distinct page parts in page order."""
         pages = child(self.root, "Pages")
         if pages is None:
             return []
-        return [self.package.resolve(self.base, p.get("BaseLoc", "")) for p in children(pages, "Page")]
+        paths = (self.package.resolve(self.base, p.get("BaseLoc", "")) for p in children(pages, "Page"))
+        return self.package.distinct(paths, "页面")
+
+    def _template(self, path: str) -> _Page:
+        if path not in self._template_pages:
+            template = _Page(self.box, self.package.ctx.chars_left)
+            template.add_content(self.package.xml(path))
+            self._template_pages[path] = template
+        return self._template_pages[path]
 
     def page(self, path: str) -> _Page:
         root = self.package.xml(path)
-        page = _Page(self._page_box(root) or self.box)
-        for ref in children(root, "Template"):
-            template = self.templates.get(ref.get("TemplateID"))
+        page = _Page(self._page_box(root) or self.box, self.package.ctx.chars_left)
+        used = (self.templates.get(ref.get("TemplateID")) or "" for ref in children(root, "Template"))
+        for template in self.package.distinct(used, "模板"):
             if template:
-                page.add_content(self.package.xml(template))
+                page.merge(self._template(template))
         content = child(root, "Content")
         if content is not None:
             page.add_content(content)
@@ -196,33 +238,38 @@ class OfdDocument:
         if self._media is None:
             self._media = {}
             common = child(self.root, "CommonData")
-            for holder in ("PublicRes", "DocumentRes"):
-                for ref in children(common, holder) if common is not None else ():
-                    res_path = self.package.resolve(self.base, ref.text or "")
-                    try:
-                        res = self.package.xml(res_path)
-                    except ExtractionError:
-                        continue
-                    res_base = self.package.resolve(posixpath.dirname(res_path), res.get("BaseLoc", "."))
-                    for media in descendants(res, "MultiMedia"):
-                        file = child(media, "MediaFile")
-                        if media.get("ID") and file is not None and file.text:
-                            self._media[media.get("ID")] = self.package.resolve(res_base, file.text)
+            refs = (
+                self.package.resolve(self.base, ref.text or "")
+                for holder in ("PublicRes", "DocumentRes")
+                for ref in (children(common, holder) if common is not None else ())
+            )
+            for res_path in self.package.distinct(refs, "资源"):
+                try:
+                    res = self.package.xml(res_path)
+                except ExtractionError:
+                    continue
+                res_base = self.package.resolve(posixpath.dirname(res_path), res.get("BaseLoc", "."))
+                for media in descendants(res, "MultiMedia"):
+                    file = child(media, "MediaFile")
+                    if media.get("ID") and file is not None and file.text:
+                        self._media[media.get("ID")] = self.package.resolve(res_base, file.text)
         return self._media.get(resource_id)
 
-    def annotation_text(self) -> str:
-        """Text drawn by annotations (stamps, watermarks, notes)."""
+    def annotation_texts(self) -> Iterator[str]:
+        """Text drawn by annotations (stamps, watermarks, notes), each part read once."""
         ref = child(self.root, "Annotations")
         if ref is None or not ref.text:
-            return ""
+            return
         index_path = self.package.resolve(self.base, ref.text)
         index = self.package.xml(index_path)
-        texts: list[str] = []
-        for loc in descendants(index, "FileLoc"):
-            if loc.text:
-                annot = self.package.xml(self.package.resolve(posixpath.dirname(index_path), loc.text))
-                texts.extend(code.text for code in descendants(annot, "TextCode") if code.text)
-        return "\n".join(texts)
+        base = posixpath.dirname(index_path)
+        locations = (
+            self.package.resolve(base, loc.text) for loc in descendants(index, "FileLoc") if loc.text
+        )
+        for part in self.package.distinct(locations, "注释"):
+            self.package.ctx.check_time()
+            annot = self.package.xml(part)
+            yield from (code.text for code in descendants(annot, "TextCode") if code.text)
 
 
 def doc_roots(package: OfdPackage) -> list[tuple[str, str]]:
@@ -241,7 +288,10 @@ def doc_roots(package: OfdPackage) -> list[tuple[str, str]]:
             found.append((package.resolve("", doc_root.text), meta))
     if not found:
         raise ExtractionError(P.CORRUPT, "ofd 缺少 DocBody/DocRoot")
-    return found
+    distinct: dict[str, str] = {}
+    for path, meta in found:  # each DocRoot once, however often OFD.xml names it
+        distinct.setdefault(path, meta)
+    return list(distinct.items())
 
 
 def _ocr_page_images(document: OfdDocument, page: _Page, source: str, ctx: Context) -> None:
@@ -301,7 +351,7 @@ def read_ofd(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
                 except ExtractionError as error:
                     ctx.record(error)
         try:
-            ctx.add(document.annotation_text(), f"{prefix}/annots", "document")
+            ctx.add_lines(document.annotation_texts(), f"{prefix}/annots", "document")
         except P.LimitReached:
             raise
         except ExtractionError as error:

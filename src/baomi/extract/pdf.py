@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from baomi.errors import ExtractionError
-from baomi.extract import cues
+from baomi.extract import cues, textcodec
 from baomi.extract import problems as P
 from baomi.extract.base import Match
 from baomi.extract.blob import Blob
@@ -99,6 +99,7 @@ class _Pages:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.reader = _open_reader(data)
+        self._metadata_reader = self.reader
         self._pdfium: Any = None
 
     @property
@@ -108,20 +109,47 @@ class _Pages:
         return self._pdfium
 
     def count(self) -> int:
-        with parser_boundary("pdf"):
-            return len(self.reader.pages) if self.reader is not None else len(self.pdfium)
+        """Pages through pypdf; through pdfium when pypdf cannot decrypt the file or finds
+        fewer pages (a damaged page tree that pdfium repairs)."""
+        pypdf_pages = 0
+        if self.reader is not None:
+            with parser_boundary("pdf"):
+                pypdf_pages = len(self.reader.pages)
+        try:
+            with parser_boundary("pdf"):
+                pdfium_pages = len(self.pdfium)
+        except ExtractionError:
+            if self.reader is None:
+                raise
+            pdfium_pages = 0
+        if pdfium_pages > pypdf_pages:
+            self.reader = None
+        return max(pypdf_pages, pdfium_pages)
 
-    def text(self, index: int) -> str:
+    def _pdfium_text(self, index: int) -> str:
         with parser_boundary("pdf 页面"):
-            if self.reader is not None:
-                return self.reader.pages[index].extract_text() or ""
             return self.pdfium[index].get_textpage().get_text_bounded() or ""
 
-    def metadata(self) -> str:
+    def text(self, index: int) -> str:
+        """The page's text layer; when pypdf reads (almost) none, pdfium's reading of it
+        too (it repairs content streams that pypdf gives up on)."""
         if self.reader is None:
+            return self._pdfium_text(index)
+        with parser_boundary("pdf 页面"):
+            text = self.reader.pages[index].extract_text() or ""
+        if len("".join(text.split())) < MIN_LAYER_CHARS:
+            try:
+                second = self._pdfium_text(index)
+            except ExtractionError:
+                return text
+            return second if len(second.strip()) > len(text.strip()) else text
+        return text
+
+    def metadata(self) -> str:
+        if self._metadata_reader is None:
             return ""
         with parser_boundary("pdf 元数据"):
-            meta = self.reader.metadata or {}
+            meta = self._metadata_reader.metadata or {}
             return "\n".join(str(meta[k]) for k in META_KEYS if meta.get(k))
 
 
@@ -142,6 +170,8 @@ class PdfExtractor:
         ctx.cue(cues.DOCUMENT)
         pages = _Pages(blob.read())
         total = pages.count()
+        if not total:
+            raise ExtractionError(P.CORRUPT, "pdf 没有可读的页面")
         ctx.add(pages.metadata(), f"{blob.source}/props", "document")
         limit = min(total, ctx.limits.max_pages)
         not_ocred = 0
@@ -153,8 +183,12 @@ class PdfExtractor:
             except ExtractionError:
                 ctx.problem(P.PARTIAL, f"pdf 第 {index + 1} 页无法解析，该页未检查")
                 continue
-            ctx.add(text, source, "document")
-            if len("".join(text.split())) >= MIN_LAYER_CHARS:
+            # a text layer without a usable ToUnicode map decodes to U+FFFD or private-use
+            # code points: it was not read, so the page is looked at as a scan instead
+            garbled = textcodec.is_garbled(text)
+            if not garbled:
+                ctx.add(text, source, "document")
+            if not garbled and len("".join(text.split())) >= MIN_LAYER_CHARS:
                 if index == 0:
                     self._first_page_cues(pages, ctx)
                 if not self._large_image(pages, index):
@@ -163,11 +197,14 @@ class PdfExtractor:
                 not_ocred += 1
                 continue
             try:
-                self._ocr_page(pages, index, source, ctx)
+                read = self._ocr_page(pages, index, source, ctx)
             except P.LimitReached:
                 raise
             except ExtractionError as error:  # e.g. no OCR installed: keep reading text
                 ctx.record(error)
+                continue
+            if garbled and not read:
+                ctx.problem(P.ENCODING, f"pdf 第 {index + 1} 页文字层无法解码，图像识别也未读出文字")
         if total > limit:
             ctx.problem(P.PAGES, f"共 {total} 页，仅检查前 {limit} 页，其余页未检查")
         if not_ocred:
@@ -194,13 +231,16 @@ class PdfExtractor:
             return  # cues are a bonus; the text layer was read
         add_visual_cues(rgb, ctx, classify_kind=False)
 
-    def _ocr_page(self, pages: _Pages, index: int, source: str, ctx: Context) -> None:
+    def _ocr_page(self, pages: _Pages, index: int, source: str, ctx: Context) -> int:
+        """OCR a rendered page; the number of lines read (a failed render is a problem)."""
         try:
             with parser_boundary("pdf 渲染"):
                 rgb = _render(pages.pdfium, index, ctx.limits.max_pixels)
         except ExtractionError as error:
             ctx.problem(P.PARTIAL, f"pdf 第 {index + 1} 页无法渲染（{error.detail}），该页未检查")
-            return
+            return 0
         add_visual_cues(rgb, ctx, classify_kind=False)
-        if ocr_into(rgb, ctx, source):
+        read = ocr_into(rgb, ctx, source)
+        if read:
             ctx.cue(cues.SCANNED)
+        return read

@@ -1,12 +1,14 @@
-"""Plain text, csv, markdown and html files (UTF-8/UTF-16/GB18030, html tags stripped)."""
+"""Plain text, csv, markdown and html files (encoding by `textcodec`, html tags stripped)."""
 
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import ClassVar
 
-from baomi.extract import cues
+from baomi.extract import cues, textcodec
+from baomi.extract import problems as P
 from baomi.extract.base import Match
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
@@ -15,28 +17,14 @@ from baomi.extract.sniff import has_known_magic, looks_like_text
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ".md", ".markdown", ".log", ".json", ".xml",
                  ".yaml", ".yml", ".ini", ".html", ".htm", ".xhtml", ".srt", ".vtt"}  # fmt: skip
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-
-
-def decode_text(data: bytes) -> str:
-    """Decode by BOM, then strict UTF-8, then GB18030 (which accepts any byte string
-    of GBK/GB2312 text); undecodable bytes become U+FFFD rather than failing."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    sample = data[:4096]
-    if sample.count(b"\x00") > len(sample) // 8:  # UTF-16 without a byte-order mark
-        odd_nuls = sample[1::2].count(b"\x00")
-        even_nuls = sample[0::2].count(b"\x00")
-        return data.decode("utf-16-le" if odd_nuls >= even_nuls else "utf-16-be", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+XML_SUFFIXES = {".xml", ".rels", ".svg"}
 
 
 class _TextOfHtml(HTMLParser):
-    """Visible text of an html page (script and style dropped, entities resolved)."""
+    """Visible text of an html page (entities resolved), and apart from it the text a
+    browser does not show: script, style, template, comments and attribute values. That
+    text is still in the file, and an unclosed <style> or quote would otherwise hide
+    everything after it."""
 
     SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template"}
     BLOCK: ClassVar[set[str]] = {
@@ -59,6 +47,7 @@ class _TextOfHtml(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.hidden: list[str] = []
         self._skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -69,6 +58,8 @@ class _TextOfHtml(HTMLParser):
         for name, value in attrs:  # alt/title text is visible to people too
             if name in ("alt", "title") and value:
                 self.parts.append(f" {value} ")
+            elif value:  # any other attribute is still text in the file
+                self.hidden.append(f"\n{value}\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.SKIP and self._skipping:
@@ -77,16 +68,29 @@ class _TextOfHtml(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
+        (self.hidden if self._skipping else self.parts).append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.hidden.append(f"\n{data}\n")
+
+    def close(self) -> None:
+        super().close()
+        if self.rawdata:  # left unparsed, e.g. inside a <style> that never closes
+            self.hidden.append(f"\n{self.rawdata}")
+            self.rawdata = ""
 
 
-def html_to_text(markup: str) -> str:
+def _tidy(parts: list[str]) -> str:
+    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def html_texts(markup: str) -> tuple[str, str]:
+    """(visible text, hidden text) of an html page."""
     parser = _TextOfHtml()
     parser.feed(markup)
     parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+    return _tidy(parser.parts), _tidy(parser.hidden)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -108,8 +112,19 @@ class PlainTextExtractor:
         return "text"
 
     def extract(self, blob: Blob, ctx: Context) -> None:
-        text = decode_text(blob.read())
-        if blob.suffix in HTML_SUFFIXES or _looks_like_html(text):
-            text = html_to_text(text)
+        decoded = textcodec.decode(blob.read())
+        if decoded.unreadable:  # binary, or an encoding we do not know
+            ctx.problem(
+                P.ENCODING,
+                f"{decoded.garbled:.0%} 的字符无法识别（按 {decoded.encoding} 解码），内容未能可靠检查",
+            )
         ctx.cue(cues.TEXT)
-        ctx.add(text, f"{blob.source}/text", "text")
+        if blob.suffix in HTML_SUFFIXES or _looks_like_html(decoded.text):
+            visible, hidden = html_texts(decoded.text)
+            ctx.add(visible, f"{blob.source}/text", "text")
+            ctx.add(hidden, f"{blob.source}/hidden", "text")
+        elif blob.suffix in XML_SUFFIXES or decoded.text.lstrip("\ufeff \r\n\t").startswith("<?xml"):
+            # character references (&#26426;) would hide the text from every pattern
+            ctx.add(html.unescape(decoded.text), f"{blob.source}/text", "text")
+        else:
+            ctx.add(decoded.text, f"{blob.source}/text", "text")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from baomi.extract import cues
+from baomi.extract import problems as P
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.guard import parser_boundary
@@ -39,7 +40,11 @@ def read_pptx(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
     ctx.cue(cues.DOCUMENT)
     with blob.open() as stream, parser_boundary("pptx"):
         presentation = Presentation(stream)
-        for number, slide in enumerate(presentation.slides, 1):
+        slides = presentation.slides
+        for number, slide in enumerate(slides, 1):
+            if number > ctx.limits.max_pages:
+                ctx.problem(P.PAGES, f"共 {len(slides)} 张幻灯片，仅检查前 {ctx.limits.max_pages} 张")
+                break
             ctx.check_time()
             source = f"{blob.source}/slide{number}"
             ctx.add("\n".join(t for t in shape_texts(slide.shapes) if t.strip()), source, "document")

@@ -10,6 +10,7 @@ from baomi.errors import ExtractionError
 ENCRYPTED = "加密文件"
 CORRUPT = "文件损坏"
 UNREADABLE = "无法读取文件"
+ENCODING = "文本编码无法识别"
 TOO_BIG = "超出大小限制"
 UNSUPPORTED = "不支持的文件类型"
 PARTIAL = "仅部分检查"
@@ -25,6 +26,9 @@ UNSAFE_XML = "不安全的 XML"
 NO_OCR = "缺少文字识别组件"
 MISSING_PART = "缺少解析组件"
 OCR_FAILED = "文字识别失败"
+
+
+INSTALL_HINT = "pip install 'baomi[attachments]'"  # the extra that holds every attachment reader
 
 
 class LimitReached(ExtractionError):

@@ -44,13 +44,43 @@ def is_heif(head: bytes) -> bool:
     return _ftyp_brand(head) in HEIF_BRANDS
 
 
+# kbit/s by bitrate index, for (MPEG-1, MPEG-2/2.5) × layer I, II, III
+_BITRATES = {
+    (1, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (1, 2): (0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (1, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (2, 1): (0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (2, 2): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_BITRATES[(2, 3)] = _BITRATES[(2, 2)]
+_SAMPLE_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def _mpeg_frame_length(header: bytes) -> int | None:
+    """Length of the MPEG audio frame starting with this 4-byte header, None if invalid."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return None
+    version, layer_bits = (header[1] >> 3) & 0x3, (header[1] >> 1) & 0x3
+    bitrate_index, rate_index, padding = header[2] >> 4, (header[2] >> 2) & 0x3, (header[2] >> 1) & 0x1
+    if version == 1 or layer_bits == 0 or bitrate_index in (0, 15) or rate_index == 3:
+        return None
+    layer = 4 - layer_bits
+    bitrate = _BITRATES[(1 if version == 3 else 2, layer)][bitrate_index] * 1000
+    rate = _SAMPLE_RATES[version][rate_index]
+    if layer == 1:
+        return (12 * bitrate // rate + padding) * 4
+    per_frame = 72 if layer == 3 and version != 3 else 144
+    return per_frame * bitrate // rate + padding
+
+
 def _mpeg_audio_sync(head: bytes) -> bool:
-    """11 sync bits, a valid layer and a valid bitrate index (not a JPEG or UTF-16 BOM)."""
-    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+    """An MPEG audio frame header followed by another one where the first frame ends
+    (a text file can start with bytes that look like one header, e.g. a UTF-16 BOM)."""
+    length = _mpeg_frame_length(head[:4])
+    if length is None or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    layer = (head[1] >> 1) & 0x3
-    bitrate = head[2] >> 4
-    return layer != 0 and bitrate not in (0, 15) and (head[2] >> 2) & 0x3 != 3
+    follower = _mpeg_frame_length(head[length : length + 4])
+    return follower is not None and head[length + 1] & 0xFE == head[1] & 0xFE
 
 
 def media_kind(head: bytes) -> str | None:
@@ -88,6 +118,8 @@ def other_kind(head: bytes) -> str | None:
             return label
     if is_heif(head):
         return "HEIC/AVIF 图片"
+    if head[257:262] == b"ustar":
+        return "tar 归档"
     return None
 
 

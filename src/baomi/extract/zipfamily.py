@@ -17,7 +17,7 @@ from baomi.extract.ofd_reader import read_ofd
 from baomi.extract.pptx_reader import read_pptx
 from baomi.extract.sniff import has_known_magic, is_zip
 from baomi.extract.xlsx_reader import read_xlsx
-from baomi.extract.zipsafe import guard_container, open_zip, refuse_dtd
+from baomi.extract.zipsafe import check_xml_parts, guard_container, open_zip
 
 Reader = Callable[[Blob, zipfile.ZipFile, Context], None]
 ZIP_SUFFIXES = {
@@ -79,7 +79,7 @@ class ZipFamilyExtractor:
                 return
             guard_container(zf, ctx, kind)
             if kind != "ofd":  # the OOXML libraries parse with lxml; OFD uses defusedxml per part
-                refuse_dtd(zf, sorted(names), kind)
+                check_xml_parts(zf, kind)
             reader(blob, zf, ctx)
             if kind != "ofd":
                 read_pictures(blob, zf, ctx)

@@ -3,20 +3,37 @@ inflated, readable member names, and refusal of XML carrying DTDs or entities.""
 
 from __future__ import annotations
 
+import lzma
+import re
 import zipfile
-from collections.abc import Iterable
+import zlib
 
 from baomi.errors import ExtractionError
 from baomi.extract import problems as P
+from baomi.extract import safexml
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 
 RATIO_MIN_BYTES = 1 << 20  # members smaller than this cannot be bombs worth refusing
-XML_SCAN_BYTES = 64 * 1024
-_DTD_MARKERS = tuple(
-    marker.encode(encoding)
-    for marker in ("<!DOCTYPE", "<!doctype", "<!ENTITY")
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+# Everything zipfile and its decompressors raise on damaged or exotic members: a bad
+# deflate stream (zlib.error), an unsupported method (NotImplementedError), a password
+# (RuntimeError), a bad CRC (BadZipFile), truncated data (EOFError) …
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, NotImplementedError,
+    RuntimeError, ValueError, OSError, EOFError,
+)  # fmt: skip
+_XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<\x00", b"\xfe\xff\x00<")
+_OOXML = "http://schemas.openxmlformats.org/{}/2006/main"
+_STRICT = "http://purl.oclc.org/ooxml/{}/main"
+# The parts that hold an OOXML document's text and the namespace their root must be in:
+# under any other namespace the office library finds no elements and reads nothing.
+TEXT_PART_NAMESPACES = tuple(
+    (re.compile(pattern), (_OOXML.format(markup), _STRICT.format(markup)))
+    for pattern, markup in (
+        (r"^word/(document|header\d*|footer\d*|comments|footnotes|endnotes)\.xml$", "wordprocessingml"),
+        (r"^xl/(workbook|sharedStrings|worksheets/sheet\d*)\.xml$", "spreadsheetml"),
+        (r"^ppt/(presentation|slides/slide\d*|notesSlides/notesSlide\d*)\.xml$", "presentationml"),
+    )
 )
 
 
@@ -24,7 +41,7 @@ def open_zip(blob: Blob) -> zipfile.ZipFile:
     """Open a zip container or raise a 文件损坏 problem."""
     try:
         return zipfile.ZipFile(blob.open())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise ExtractionError(P.CORRUPT, f"{blob.suffix or 'zip'} 压缩结构损坏") from exc
 
 
@@ -43,6 +60,11 @@ def member_name(info: zipfile.ZipInfo) -> str:
         except UnicodeDecodeError:
             continue
     return info.filename
+
+
+def is_dir(info: zipfile.ZipInfo) -> bool:
+    """A directory entry (`ZipInfo.is_dir` fails with IndexError on an empty name)."""
+    return info.filename.endswith("/")
 
 
 def is_encrypted(info: zipfile.ZipInfo) -> bool:
@@ -84,18 +106,30 @@ def guard_container(zf: zipfile.ZipFile, ctx: Context, kind: str) -> None:
     ctx.take_uncompressed(sum(info.file_size for info in members))
 
 
-def refuse_dtd(zf: zipfile.ZipFile, names: Iterable[str], kind: str) -> None:
-    """OOXML/OFD parts never need a DTD; one that declares entities may be a bomb."""
-    for name in names:
-        if not name.lower().endswith((".xml", ".rels")):
+def check_xml_parts(zf: zipfile.ZipFile, kind: str) -> None:
+    """Parse every XML part of an OOXML package with defusedxml before the office
+    library sees it: a DTD anywhere in any part is refused, a damaged part is a problem.
+    Parts are recognised by name and by content (an XML part may be named anything)."""
+    for info in zf.infolist():
+        if is_dir(info):
             continue
         try:
-            with zf.open(name) as stream:
-                head = stream.read(XML_SCAN_BYTES)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-            raise ExtractionError(P.CORRUPT, f"{kind} 部件损坏") from exc
-        if any(marker in head for marker in _DTD_MARKERS):
-            raise ExtractionError(P.UNSAFE_XML, f"{kind} 含 DTD/实体声明（可能是实体炸弹），未解析")
+            with zf.open(info) as stream:
+                head = stream.read(4)
+                if info.filename.lower().endswith((".xml", ".rels")) or head.lstrip().startswith(_XML_STARTS):
+                    namespace = safexml.check_stream(stream, kind, head=head)
+                    _check_namespace(info.filename, namespace, kind)
+                else:
+                    while stream.read(safexml.CHUNK_BYTES):  # still verify data and CRC
+                        pass
+        except ZIP_ERRORS as exc:
+            raise ExtractionError(P.CORRUPT, f"{kind} 部件无法解压（{type(exc).__name__}）") from exc
+
+
+def _check_namespace(name: str, namespace: str, kind: str) -> None:
+    for pattern, expected in TEXT_PART_NAMESPACES:
+        if pattern.match(name.lstrip("/")) and namespace not in expected:
+            raise ExtractionError(P.CORRUPT, f"{kind} 正文部件的命名空间无效，内容无法按结构读取")
 
 
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -103,7 +137,7 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes
     try:
         with zf.open(info) as stream:
             data = stream.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise ExtractionError(P.CORRUPT, f"压缩成员无法解压（{type(exc).__name__}）") from exc
     if len(data) > limit:
         raise ExtractionError(P.BOMB, "压缩成员实际解压大小超过声明，已停止")

@@ -103,11 +103,72 @@ def _line_of(node: yaml.Node, path: tuple) -> int | None:
     return line
 
 
+MAX_POLICY_NODES = 200_000  # scalars, lists and mappings once aliases are expanded
+MAX_POLICY_CHARS = 4_000_000  # a policy with large dictionaries is well below this
+
+
+def _check_nodes(root: yaml.Node, source: str) -> None:
+    """Refuse duplicate keys (naming the line) and documents whose aliases expand past
+    MAX_POLICY_NODES (an alias bomb): counted on the node graph with each shared node
+    sized once, so the check itself stays linear in the file."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:  # post-order without recursion: deep nesting cannot overflow the stack
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        items = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if not children_done:
+            if id(node) in open_nodes:  # reached again from inside itself
+                raise PolicyError(f"策略文件 {source} 第 {node.start_mark.line + 1} 行：别名引用了自身")
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in items if id(child) not in sizes)
+            continue
+        sizes[id(node)] = size = 1 + sum(sizes[id(child)] for child in items)
+        if size > MAX_POLICY_NODES:
+            line = node.start_mark.line + 1
+            raise PolicyError(
+                f"策略文件 {source} 第 {line} 行：别名展开后超过 {MAX_POLICY_NODES} 个节点"
+                "（疑似别名炸弹），已拒绝"
+            )
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, _ in node.value:
+                if not isinstance(key, yaml.ScalarNode) or key.value == "<<":
+                    continue
+                if key.value in seen:
+                    raise PolicyError(
+                        f"策略文件 {source} 第 {key.start_mark.line + 1} 行：重复的键 {key.value!r}"
+                        f"（第 {seen[key.value]} 行已有）"
+                    )
+                seen[key.value] = key.start_mark.line + 1
+
+
+def _compose_and_load(text: str, source: str) -> tuple[yaml.Node | None, object]:
+    """The node graph (for line numbers) and the data of one YAML document, built from
+    a single parse once the graph has passed `_check_nodes`."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _check_nodes(root, source)
+        return root, loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def parse_policy(text: str, source: str, base: Policy | None = None) -> Policy:
     """Validate policy YAML text; errors name the file and line."""
+    if len(text) > MAX_POLICY_CHARS:
+        raise PolicyError(f"策略文件 {source} 超过 {MAX_POLICY_CHARS} 字上限")
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root, data = _compose_and_load(text, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else ""

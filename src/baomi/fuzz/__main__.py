@@ -1,0 +1,5 @@
+import sys
+
+from baomi.fuzz.run import main
+
+sys.exit(main())
