@@ -62,9 +62,11 @@ PATTERNS: dict[str, str] = {
 # Every pattern starts with one of these characters; the leading look-ahead lets the regex
 # engine skip all other positions at C speed instead of trying each alternative there.
 _FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇百几好涉s"
-_COMBINED = re.compile(
-    f"(?=[{_FIRST_CHARS}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in PATTERNS.items()) + ")"
-)
+# Patterns that span other patterns (a title holding a marking, an address holding digits)
+# match as look-aheads: they consume nothing, so what lies inside them is matched too.
+CONTAINERS = frozenset({"title", "guanyu_title", "address", "secret_thing"})
+_GROUPS = (f"(?=(?P<{n}>{rx}))" if n in CONTAINERS else f"(?P<{n}>{rx})" for n, rx in PATTERNS.items())
+_COMBINED = re.compile(f"(?=[{_FIRST_CHARS}])(?:" + "|".join(_GROUPS) + ")")
 _CODE_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
 _HARM_BEFORE = re.compile(r"(?:死|伤|埋|困|冲走|中毒|感染)了?$")
 _HARM_AFTER = re.compile(r"^(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)")
@@ -163,7 +165,8 @@ class Matcher:
                 else:
                     by_category[category] = [hit]
         for m in _COMBINED.finditer(text):
-            kind, start, end = m.lastgroup, m.start(), m.end()
+            kind = m.lastgroup
+            start, end = m.span(kind)
             if kind == "doc_number":
                 code = _CODE_BEFORE.search(text, max(0, start - 8), start)
                 if not code:

@@ -69,12 +69,8 @@ def test_short_run_finds_nothing(tmp_path):
     assert report["answered_x01"] and report["answered_r01"] and report["allowed_benign"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="detector, not reader: a 机密★ marking inside a 关于…通知 span "
-    "is taken for a level word in a title (found by make fuzz, input 36219 of seed 101)",
-)
 def test_marking_between_two_titles_is_found():
+    """Found by make fuzz (input 36219 of seed 101): a 关于…通知 span hid the marking in it."""
     from baomi import review
 
     assert "R01" in review("关于工程的机密★5年 关于工程的通知").rules

@@ -29,6 +29,10 @@ _AV_EXT = re.compile(r"\.(?:mp4|m4a|mp3|amr|wav|mov|avi|silk|aac)\b")
 
 
 def _inside_title(ctx: Context, hit: Hit) -> bool:
+    """A level word inside a 《title》 or 关于…的通知 span, unless a star follows it: a full
+    marking (机密★5年) is never a word of a title, wherever it stands."""
+    if any(s.start in (hit.end, hit.end + 1) for s in ctx.hits.within("star", hit.end, hit.end + 2)):
+        return False
     return any(t.start < hit.start and hit.end < t.end for t in ctx.hits.get("title"))
 
 

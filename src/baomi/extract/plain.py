@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import ClassVar
@@ -80,6 +81,9 @@ class _TextOfHtml(HTMLParser):
             self.rawdata = ""
 
 
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def _tidy(parts: list[str]) -> str:
     lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
     return "\n".join(line for line in lines if line)
@@ -123,6 +127,8 @@ class PlainTextExtractor:
             visible, hidden = html_texts(decoded.text)
             ctx.add(visible, f"{blob.source}/text", "text")
             ctx.add(hidden, f"{blob.source}/hidden", "text")
+            if hidden:  # a tag between two halves of a word (机<script>密★…) splits it in both
+                ctx.add(html.unescape(_TAG.sub("", decoded.text)), f"{blob.source}/markup", "text")
         elif blob.suffix in XML_SUFFIXES or decoded.text.lstrip("\ufeff \r\n\t").startswith("<?xml"):
             # character references (&#26426;) would hide the text from every pattern
             ctx.add(html.unescape(decoded.text), f"{blob.source}/text", "text")
