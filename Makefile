@@ -4,9 +4,9 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-# Debian packages: venv support; libGL/GLib for OpenCV (rapidocr pulls in opencv-python);
-# a CJK font for the tests that render document photos.
-APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei
+# Debian packages: venv support; a CJK font for the tests that render document photos.
+# (OpenCV is the headless wheel, which needs neither libGL nor GLib.)
+APT_PKGS := python3-venv fonts-wqy-microhei
 
 .PHONY: run test bench bench-quick system-deps clean
 

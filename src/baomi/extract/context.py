@@ -110,6 +110,6 @@ class Context:
             from baomi.ocr.rapid import default_backend, rapidocr_available
 
             if not rapidocr_available():
-                raise ExtractionError(P.NO_OCR, "未安装 rapidocr-onnxruntime，图片文字未检查")
+                raise ExtractionError(P.NO_OCR, "未安装文字识别组件 rapidocr/openvino，图片文字未检查")
             self._ocr = default_backend()
         return self._ocr
