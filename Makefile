@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[attachments,dev]'
+	@# a venv made before rapidocr 3: drop the old OCR package and its second, full cv2
+	if $(BIN)/python -m pip show -q opencv-python >/dev/null 2>&1; then \
+	  $(BIN)/python -m pip uninstall -q -y rapidocr-onnxruntime opencv-python && \
+	  $(BIN)/python -m pip install -q --force-reinstall --no-deps opencv-python-headless; fi
 	touch $(STAMP)
 
 system-deps:
@@ -38,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run $(if $(DEV_CORPUS),--dev $(DEV_CORPUS))
 	$(BIN)/python -m bench.bench_attachments
+	$(BIN)/python -m bench.bench_ocr
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'

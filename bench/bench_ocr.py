@@ -31,6 +31,7 @@ is the base of the ratios):
                   only for pages read poorly
   v3-1t           the same with one thread
   v3-736          the same at 736 px
+  no-ocr          FakeOcr: what extract() costs besides OCR (decode, visual cues, pre-filter)
 Prints a table and one JSON line (also written to --json).
 """
 
@@ -54,7 +55,7 @@ sys.path.insert(0, str(ROOT))  # for tests.synth (the synthetic inputs)
 
 from baomi.extract import extract  # noqa: E402
 from baomi.model import Attachment  # noqa: E402
-from baomi.ocr import OcrLine, RapidOcrBackend  # noqa: E402
+from baomi.ocr import FakeOcr, OcrLine, RapidOcrBackend  # noqa: E402
 
 
 class Legacy14:
@@ -103,6 +104,7 @@ VARIANTS: dict[str, tuple[Callable[[], Any], Callable[[], bool]]] = {
     "v3": (lambda: RapidOcrBackend(), lambda: has("openvino")),
     "v3-1t": (lambda: RapidOcrBackend(threads=1), lambda: has("openvino")),
     "v3-736": (lambda: RapidOcrBackend(det_side=736), lambda: has("openvino")),
+    "no-ocr": (lambda: FakeOcr(), lambda: True),
 }
 
 
@@ -148,6 +150,14 @@ def synthetic_inputs(out_dir: Path, count: int) -> list[Input]:
     return inputs
 
 
+def default_eval_dir() -> Path:
+    """shared/eval/images beside the checkout (main) or beside its worktree folder."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "eval" / "images").is_dir():
+            return base / "shared" / "eval" / "images"
+    return ROOT.parent / "shared" / "eval" / "images"
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * q
@@ -167,16 +177,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", default="")
     parser.add_argument("--synthetic", type=int, default=4, help="photos and screenshots, each")
-    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval" / "images")
+    parser.add_argument("--eval-dir", type=Path, default=default_eval_dir())
     parser.add_argument("--eval-limit", type=int, default=0, help="at most N eval images (0: all)")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
 
-    names = [n for n in args.variants.split(",") if n] or [n for n, (_, ok) in VARIANTS.items() if ok()]
+    names = [n for n in args.variants.split(",") if n] or list(VARIANTS)
     unknown = sorted(set(names) - set(VARIANTS))
     if unknown:
         parser.error(f"unknown variants: {', '.join(unknown)}")
+    missing = [n for n in names if not VARIANTS[n][1]()]
+    if missing:
+        print(f"skipped (package not installed): {', '.join(missing)}", file=sys.stderr)
+        names = [n for n in names if n not in missing]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         inputs = synthetic_inputs(Path(tmp), args.synthetic)
