@@ -21,6 +21,7 @@ Variants (`--variants`, comma-separated; default: all that can run here; the fir
 is the base of the ratios):
   v1.4            rapidocr-onnxruntime 1.4 (PP-OCRv4 mobile), its defaults (the former backend)
   v1.4-tuned      the same with detection at 960 px and no classifier
+  v1.4-1t         v1.4 with one intra-op thread (CPU time without thread-pool spinning)
   v3-ort-default  rapidocr 3.x (PP-OCRv6 small, shipped) on ONNX Runtime, RapidOCR's own
                   sizing and threads, classifier always
   v3-ort-cls      ONNX Runtime, 2 threads, detection at 960 px, classifier always
@@ -94,6 +95,10 @@ VARIANTS: dict[str, tuple[Callable[[], Any], Callable[[], bool]]] = {
     "v1.4": (lambda: Legacy14(), lambda: has("rapidocr_onnxruntime")),
     "v1.4-tuned": (
         lambda: Legacy14(use_cls=False, det_limit_side_len=960, det_limit_type="max"),
+        lambda: has("rapidocr_onnxruntime"),
+    ),
+    "v1.4-1t": (
+        lambda: Legacy14(intra_op_num_threads=1, inter_op_num_threads=1),
         lambda: has("rapidocr_onnxruntime"),
     ),
     "v3-ort-default": ort(det_side=None, threads=None, always_classify=True),
