@@ -4,11 +4,11 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-# Debian packages: venv support; libGL/GLib for OpenCV (rapidocr pulls in opencv-python);
+# Debian packages: venv support (OpenCV is the headless wheel: no libGL or GLib needed);
 # a CJK font for the tests that render document photos; PostgreSQL for the service tests on a
 # real server (.ci/run starts it); npm for the console's htmx and ECharts; Debian's Chromium
 # for the browser tests of the console and the audit report (no browser download).
-APT_PKGS := python3-venv libgl1 libglib2.0-0 fonts-wqy-microhei postgresql npm chromium
+APT_PKGS := python3-venv fonts-wqy-microhei postgresql npm chromium
 # The console's scripts, from npm into the package's static folder (served locally, no CDN).
 VENDOR  := src/baomi/console/static/vendor
 NPM_PKGS := htmx.org@2.0.11 echarts@5.6.0
@@ -28,6 +28,10 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[attachments,service,dev,ray]'
+	@# a venv made before rapidocr 3: drop the old OCR package and its second, full cv2
+	if $(BIN)/python -m pip show -q opencv-python >/dev/null 2>&1; then \
+	  $(BIN)/python -m pip uninstall -q -y rapidocr-onnxruntime opencv-python && \
+	  $(BIN)/python -m pip install -q --force-reinstall --no-deps opencv-python-headless; fi
 	touch $(STAMP)
 
 $(VENDOR)/.installed: Makefile
@@ -67,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python -m bench.run $(if $(DEV_CORPUS),--dev $(DEV_CORPUS))
 	$(BIN)/python -m bench.bench_attachments
+	$(BIN)/python -m bench.bench_ocr
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'

@@ -127,15 +127,36 @@ class Reviewer:
     ) -> Verdict:
         """Review one message; `message` may be a `Message` or its text with `channel`."""
         if isinstance(message, str) and not attachments:
-            # the common case, typed text: the same stages without Message/Segment objects
-            ch = Channel.parse(channel or Channel.DIRECT)
-            _require_content(message, ())
-            cands = self._review_segment(message, "text", "text", ch, _NO_MEDIA, None)
-            findings = [c.finding for c in cands]
-            if self.registry is not None:
-                findings += self.registry.findings(message, "text", self.policy)
-            return self._decide(findings, ch, id)[0]
+            return self._review_text(message, Channel.parse(channel or Channel.DIRECT), id)
         return self._run(self._message(message, channel, attachments, id), None)[0]
+
+    def review_many(
+        self, messages: Iterable[Message | str], channel: Channel | str | None = None
+    ) -> list[Verdict]:
+        """Review many messages: texts (sent on `channel`) or `Message`s, verdicts in order,
+        each as `review` gives it. The channel is parsed once and a text repeated in the
+        batch (收到, 好的 …) is reviewed once; a bad message raises as in `review`."""
+        ch = Channel.parse(channel or Channel.DIRECT)
+        seen: dict[str, Verdict] = {}
+        verdicts: list[Verdict] = []
+        for message in messages:
+            if isinstance(message, str):
+                verdict = seen.get(message)
+                if verdict is None:
+                    verdict = seen[message] = self._review_text(message, ch, None)
+            else:
+                verdict = self._run(self._message(message, None, (), None), None)[0]
+            verdicts.append(verdict)
+        return verdicts
+
+    def _review_text(self, text: str, channel: Channel, msg_id: str | None) -> Verdict:
+        """The common case, typed text: the same stages without Message/Segment objects."""
+        _require_content(text, ())
+        cands = self._review_segment(text, "text", "text", channel, _NO_MEDIA, None)
+        findings = [c.finding for c in cands]
+        if self.registry is not None:
+            findings += self.registry.findings(text, "text", self.policy)
+        return self._decide(findings, channel, msg_id)[0]
 
     def trace(
         self,

@@ -50,7 +50,7 @@ def extract(
 ) -> Extracted:
     """Extract one attachment. Never raises for bad files: every failure becomes a
     `problems` entry (fail closed). `ocr=None` uses the shared RapidOCR backend when
-    rapidocr-onnxruntime is installed, otherwise images yield a problem."""
+    rapidocr and openvino are installed, otherwise images yield a problem."""
     from baomi.extract.dispatch import run
 
     ctx = Context(index, limits, ocr)

@@ -1,6 +1,6 @@
 """OCR backends behind one protocol: RapidOCR for real use, FakeOcr for tests.
 
-Nothing heavy is imported here: onnxruntime and OpenCV load on the first recognise().
+Nothing heavy is imported here: OpenVINO and OpenCV load on the first recognise().
 """
 
 from baomi.ocr.base import OcrBackend, OcrLine, as_rgb_array, reading_order
