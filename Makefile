@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[attachments,dev]'
+	$(BIN)/python -m pip install -q -e '.[attachments,dev,train]'
 	touch $(STAMP)
 
 system-deps:

@@ -16,6 +16,7 @@ from baomi.catalog import tip
 from baomi.detectors.base import REGISTRY, Candidate, Context
 from baomi.errors import EmptyMessageError
 from baomi.filters import apply_filters
+from baomi.learn.model import LearnedModel, SegmentScore, default_model
 from baomi.match import Hits, Matcher, default_matcher
 from baomi.model import (
     RULE_IDS,
@@ -58,6 +59,8 @@ class SegmentTrace:
     hits: Hits
     candidates: list[Candidate] = field(default_factory=list)
     removed: list[tuple[Candidate, str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    score: SegmentScore | None = None  # what the learned model made of it (None: not scored)
 
 
 @dataclass
@@ -71,14 +74,46 @@ class Trace:
 
 class Reviewer:
     """Reviews messages against one policy (validated when the reviewer is built). Build
-    once, reuse: the matcher is compiled on first use and cached, OCR models load on the
-    first image."""
+    once, reuse: the matcher is compiled on first use and cached, the learned model and
+    OCR models load on first use.
 
-    def __init__(self, policy: Policy | str | Path | None = None, *, ocr=None, limits=None) -> None:
+    `model`: the learned scorer — None for the policy's `model` file or the shipped one,
+    a path or a `LearnedModel`, or False for the detectors alone (what training uses).
+    `sensitivity` ("standard" | "high") overrides the policy's."""
+
+    def __init__(
+        self,
+        policy: Policy | str | Path | None = None,
+        *,
+        ocr=None,
+        limits=None,
+        model: LearnedModel | str | Path | bool | None = None,
+        sensitivity: str | None = None,
+    ) -> None:
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self._ocr = ocr
         self._limits = limits
         self._matcher: Matcher | None = None
+        self._model_arg = model
+        self._model: LearnedModel | None = None
+        self.sensitivity = sensitivity or self.policy.sensitivity
+
+    @property
+    def scorer(self) -> LearnedModel | None:
+        """The learned model, loaded on first use (None: detectors decide alone)."""
+        arg = self._model_arg
+        if arg is False:
+            return None
+        if self._model is None:
+            if isinstance(arg, LearnedModel):
+                self._model = arg
+            elif arg is not None and arg is not True:
+                self._model = LearnedModel.load(arg)
+            elif self.policy.model:
+                self._model = LearnedModel.load(self.policy.model)
+            else:
+                self._model = default_model()
+        return self._model
 
     @property
     def matcher(self) -> Matcher:
@@ -106,8 +141,8 @@ class Reviewer:
             # the common case, typed text: the same stages without Message/Segment objects
             ch = Channel.parse(channel or Channel.DIRECT)
             _require_content(message, ())
-            cands = self._review_segment(message, "text", "text", ch, _NO_MEDIA, None)
-            return self._decide([c.finding for c in cands], ch, id)[0]
+            found = self._review_segment(message, "text", "text", ch, _NO_MEDIA, None)
+            return self._decide(found, ch, id)[0]
         return self._run(self._message(message, channel, attachments, id), None)[0]
 
     def trace(
@@ -135,8 +170,7 @@ class Reviewer:
     ) -> tuple[Verdict, list[tuple[str, Decision]]]:
         segments, media, findings = self._segments(msg)
         for seg in segments:
-            for cand in self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces):
-                findings.append(cand.finding)
+            findings += self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces)
         return self._decide(findings, msg.channel, msg.id)
 
     def _decide(
@@ -192,34 +226,52 @@ class Reviewer:
         channel: Channel,
         media: frozenset[str],
         traces: list[SegmentTrace] | None,
-    ) -> list[Candidate]:
-        """Candidates of one segment (its text, `source` and media `kind`) that survived the
-        filters; every stage goes to `traces` if given."""
+    ) -> list[Finding]:
+        """Findings of one segment (its text, `source` and media `kind`): the detectors'
+        candidates that survived the filters, scored by the learned model when there is
+        one; every stage goes to `traces` if given."""
         norm = normalise(text)
         hits = self.matcher.scan(norm.text)
+        scorer = self.scorer
+        found = hits.by_category.keys()
         triggered = _detectors_by_trigger(channel)
         todo = (
-            sorted({i for c in hits.by_category for i in triggered.get(c, ())})
-            if triggered.keys() & hits.by_category.keys()  # most messages trigger nothing
+            sorted({i for c in found for i in triggered.get(c, ())})
+            if triggered.keys() & found  # most messages trigger nothing
             else ()
         )
         kept: list[Candidate] = []
         removed: list[tuple[Candidate, str, str]] = []
-        if todo:
-            seg_media = set(media)
-            if kind != "text":
-                seg_media.add(kind)
-            for tag in hits.get("media_tag"):
-                kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
-                if kind:
-                    seg_media.add(kind)
-            ctx = Context(norm, hits, channel, source, frozenset(seg_media), kind)
+        findings: list[Finding] = []
+        score = None
+        scored = scorer is not None and scorer.gated(found, channel)
+        if todo or scored:
+            ctx = self._context(norm, hits, channel, source, kind, media)
             cands = [c for i in todo for c in REGISTRY[i].fn(ctx)]
             if cands:
                 kept, removed = apply_filters(cands, ctx)
+            if scored:
+                findings, score = scorer.review_segment(ctx, kept, removed, self.sensitivity)
+            elif scorer is None:
+                findings = [c.finding for c in kept]
         if traces is not None:
-            traces.append(SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed))
-        return kept
+            traces.append(
+                SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed, findings, score)
+            )
+        return findings
+
+    @staticmethod
+    def _context(
+        norm, hits: Hits, channel: Channel, source: str, kind: str, media: frozenset[str]
+    ) -> Context:
+        seg_media = set(media)
+        if kind != "text":
+            seg_media.add(kind)
+        for tag in hits.get("media_tag"):
+            tag_kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
+            if tag_kind:
+                seg_media.add(tag_kind)
+        return Context(norm, hits, channel, source, frozenset(seg_media), kind)
 
 
 @cache

@@ -286,6 +286,11 @@ def rules() -> None:
     out.print(table)
 
 
+from baomi.cli.train_cmd import train as _train  # noqa: E402
+
+app.command("train")(_train)
+
+
 def main() -> None:
     try:
         app()
