@@ -8,7 +8,7 @@
 | `found:<detector>/<rule>`      | a detector's conjunction held (`marking_grammar`, …)            |
 | `look_alike:<filter>`          | a look-alike filter fired (`look_alike:is_fiction`)             |
 | `id_check_digit_valid` …       | a validator's answer                                            |
-| `normalised:<kind>`            | what normalisation the text needed (繁体, 字间分隔符 …)          |
+| `normalised[:<kind>]`          | the text needed normalising; what a detector's match needed     |
 | `channel:<channel>`, `media:<kind>`, `segment:<kind>` | where it goes and what it carries        |
 | `ngram:<chars>`                | a character 1–3-gram of the normalised text (in the vocabulary) |
 """
@@ -35,10 +35,11 @@ DETECTOR_NAMES = {
 
 @dataclass(frozen=True, slots=True)
 class Features:
-    """Named features (value 1 unless said) and the distinct n-grams of the text."""
+    """The named features present (each worth 1) and the text whose n-grams count too
+    (`ngram_text`; the model looks its vocabulary up in it, training uses `ngrams`)."""
 
-    named: dict[str, float]
-    grams: tuple[str, ...]
+    named: set[str]
+    text: str
 
 
 def detector_feature(cand: Candidate) -> str:
@@ -48,55 +49,64 @@ def detector_feature(cand: Candidate) -> str:
 
 def extract(ctx: Context, kept: list[Candidate], removed: list[tuple[Candidate, str, str]]) -> Features:
     """Every feature of the segment in `ctx`, given the detectors' candidates."""
-    named: dict[str, float] = {f"channel:{ctx.channel.value}": 1.0}
+    named = {f"channel:{ctx.channel.value}"}
+    add = named.add
     for m in ctx.media:
-        named[f"media:{m}"] = 1.0
+        add(f"media:{m}")
     if ctx.segment_media != "text":
-        named[f"segment:{ctx.segment_media}"] = 1.0
-    hits = sorted((h for hs in ctx.hits.by_category.values() for h in hs), key=lambda h: h.start)
+        add(f"segment:{ctx.segment_media}")
+    hits = sorted((h for hs in ctx.hits.by_category.values() for h in hs), key=_start)
     for h in hits:
-        named[f"cue:{h.category}"] = 1.0
+        add("cue:" + h.category)
         if h.weak:
-            named["pinyin_variant"] = 1.0
-            named[f"pinyin_variant:{h.category}"] = 1.0
+            add("pinyin_variant")
+            add("pinyin_variant:" + h.category)
     bounded = hits[:MAX_PAIR_HITS]
     for i, a in enumerate(bounded):
+        reach = a.end + PAIR_WINDOW
         for b in bounded[i + 1 :]:
-            if b.start > a.end + PAIR_WINDOW:
+            if b.start > reach:
                 break
             if a.category != b.category:
-                x, y = sorted((a.category, b.category))
-                named[f"{x}+{y}"] = 1.0
+                add(f"{a.category}+{b.category}" if a.category < b.category else f"{b.category}+{a.category}")
     for h in ctx.hits.get("id_number")[:20]:
         v = validate_id_card(h.term)
-        named["id_check_digit_valid" if v is Validity.VALID else f"id_check_digit_{v.name.lower()}"] = 1.0
+        add("id_check_digit_valid" if v is Validity.VALID else f"id_check_digit_{v.name.lower()}")
     for h in ctx.hits.get("bank_card")[:20]:
         if validate_bank_card(h.term) is Validity.VALID:
-            named["bank_card_luhn_valid"] = 1.0
-    for star in ctx.hits.get("star"):
-        if len(star.term) > 1:
-            named["star_with_period"] = 1.0
+            add("bank_card_luhn_valid")
+    if any(len(star.term) > 1 for star in ctx.hits.get("star")):
+        add("star_with_period")
     for cand in kept:
         name = detector_feature(cand)
-        named[name] = 1.0
+        add(name)
         if cand.finding.score >= 0.9:
-            named[f"{name}:strong"] = 1.0
-        if "拼音/谐音" in cand.finding.normalisations:
-            named[f"{name}:disguised"] = 1.0
+            add(name + ":strong")
+        for kind in cand.finding.normalisations:
+            add("normalised:" + kind)
     for cand, filter_name, _ in removed:
-        named[f"look_alike:{filter_name}"] = 1.0
-        named[f"look_alike:{filter_name}/{cand.rule}"] = 1.0
+        add("look_alike:" + filter_name)
+        add(f"look_alike:{filter_name}/{cand.rule}")
     norm = ctx.norm
-    if norm.text != norm.original:
-        named["normalised"] = 1.0
-        for kind in norm.normalisations(0, len(norm.text)):
-            named[f"normalised:{kind}"] = 1.0
-    return Features(named, ngrams(ctx.text))
+    if norm.breaks:
+        add("normalised:separator_removed")
+    if norm.text != norm.original.lower():
+        add("normalised")
+    return Features(named, ngram_text(ctx.text))
 
 
-def ngrams(text: str) -> tuple[str, ...]:
-    """Distinct character n-grams of `text` (whitespace dropped), bounded in length."""
-    t = "".join(text[:MAX_NGRAM_CHARS].split())
-    n = len(t)
-    grams = {t[i : i + k] for k in NGRAM_SIZES for i in range(n - k + 1)}
-    return tuple(grams)
+def _start(hit) -> int:
+    return hit.start
+
+
+def ngram_text(text: str) -> str:
+    """The text n-grams are read from: whitespace dropped, bounded in length."""
+    return "".join(text[:MAX_NGRAM_CHARS].split())
+
+
+def ngrams(t: str) -> set[str]:
+    """Distinct character 1–3-grams of an `ngram_text`."""
+    grams = set(t)
+    grams.update(t[i : i + 2] for i in range(len(t) - 1))
+    grams.update(t[i : i + 3] for i in range(len(t) - 2))
+    return grams

@@ -13,11 +13,13 @@ import json
 import math
 import re
 import zipfile
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import ahocorasick
 import numpy as np
 
 from baomi.catalog import catalog
@@ -33,6 +35,7 @@ NGRAM_PREFIX = "ngram:"
 AUTHORITATIVE_ANCHORS = frozenset({"codename", "registered_doc"})
 R10_CHANNELS = frozenset({Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH})
 TOP_FEATURES = 4
+MAX_ATTRIBUTION_CHARS = 20_000
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]*")
 
 
@@ -47,6 +50,26 @@ def calibrated(p: float, threshold: float) -> float:
     t = min(max(threshold, 1e-6), 1 - 1e-6)
     z = math.log(p / (1 - p)) - math.log(t / (1 - t))
     return 1.0 / (1.0 + math.exp(-z))
+
+
+class GateScreen:
+    """The first stage: a linear score over the cue categories hit; below its threshold
+    a segment is not scored (no finding), which keeps ordinary chat fast."""
+
+    def __init__(self, gate: dict) -> None:
+        self.weights: dict[str, float] = gate["weights"]
+        self.outside = gate["outside"]
+        self.start = gate["bias"] - gate["threshold"]
+
+    def opens(self, categories, channel: Channel) -> bool:
+        get = self.weights.get
+        z = self.start + (self.outside if channel in R10_CHANNELS else 0.0)
+        cats = sorted(categories)
+        for i, a in enumerate(cats):
+            z += get(a, 0.0)
+            for b in cats[i + 1 :]:
+                z += get(f"{a}&{b}", 0.0)
+        return z >= 0.0
 
 
 @dataclass
@@ -78,16 +101,17 @@ class LearnedModel:
         self.source = source
         self.names = names
         self.named_index: dict[str, int] = {}
-        self.gram_index: dict[str, int] = {}
+        # the n-gram vocabulary as one automaton: all n-grams of a text looked up in C
+        self._grams = ahocorasick.Automaton()
         for i, name in enumerate(names):
             if name.startswith(NGRAM_PREFIX):
-                self.gram_index[name[len(NGRAM_PREFIX) :]] = i
+                self._grams.add_word(name[len(NGRAM_PREFIX) :], i)
             else:
                 self.named_index[name] = i
+        self._has_grams = len(self._grams) > 0
+        self._grams.make_automaton()
         self.thresholds: dict[str, dict[str, float]] = meta["thresholds"]
-        # per channel group, the cue categories that open the scorer
-        self.gate_inside = frozenset(meta["gate"]["inside"])
-        self.gate_outside = frozenset(meta["gate"]["outside"])
+        self.screen = GateScreen(meta["gate"])
         self._rule_pos = {r: i for i, r in enumerate(rules)}
 
     # ----------------------------------------------------------------- file
@@ -126,57 +150,62 @@ class LearnedModel:
     # ----------------------------------------------------------------- scoring
     def gated(self, categories, channel: Channel) -> bool:
         """True when a segment with these hit categories, sent to `channel`, is worth scoring."""
-        gate = self.gate_outside if channel in R10_CHANNELS else self.gate_inside
-        return not gate.isdisjoint(categories)
+        return self.screen.opens(categories, channel)
 
     def _indices(self, feats: Features) -> tuple[list[int], list[int]]:
-        ni, gi = self.named_index, self.gram_index
-        named = [ni[n] for n in feats.named if n in ni]
-        grams = [gi[g] for g in feats.grams if g in gi]
-        return named, grams
+        get = self.named_index.get
+        named = [i for i in map(get, feats.named) if i is not None]
+        return named, self.gram_indices(feats.text)
+
+    def gram_indices(self, text: str) -> list[int]:
+        return list({i for _, i in self._grams.iter(text)}) if text and self._has_grams else []
 
     def logits(self, feats: Features) -> np.ndarray:
         named, grams = self._indices(feats)
         z = self.bias.copy()
         if named:
-            values = np.fromiter((feats.named[self.names[i]] for i in named), np.float32, len(named))
-            z += values @ self.weights[named]
+            z += self.weights[named].sum(axis=0)
         if grams:
-            z += self.weights[grams].sum(axis=0, dtype=np.float64) * gram_value(len(grams))
+            z += self.weights[grams].sum(axis=0) * gram_value(len(grams))
         return z
 
     def probabilities(self, feats: Features) -> dict[str, float]:
-        z = self.logits(feats)
-        return {r: 1.0 / (1.0 + math.exp(-float(v))) for r, v in zip(self.rules, z, strict=True)}
+        z = (1.0 / (1.0 + np.exp(-self.logits(feats)))).tolist()
+        return dict(zip(self.rules, z, strict=True))
 
-    def contributions(self, feats: Features, rule: str) -> list[tuple[str, float]]:
-        """Every feature's part in the rule's score, largest first."""
+    def contributions(self, feats: Features, rule: str, k: int = TOP_FEATURES) -> list[tuple[str, float]]:
+        """The `k` features with the largest part in the rule's score, largest first."""
         col = self._rule_pos[rule]
         named, grams = self._indices(feats)
-        out = [(self.names[i], float(self.weights[i, col]) * feats.named[self.names[i]]) for i in named]
-        gv = gram_value(len(grams))
-        out += [(self.names[i], float(self.weights[i, col]) * gv) for i in grams]
-        out.sort(key=lambda kv: -kv[1])
-        return out
+        idx = np.array(named + grams, dtype=np.int64)
+        if not len(idx):
+            return []
+        parts = self.weights[idx, col].astype(np.float64)
+        parts[len(named) :] *= gram_value(len(grams))
+        top = (
+            sorted(range(len(idx)), key=lambda i: (-parts[i], idx[i]))[:k]
+            if len(idx) <= 64
+            else (sorted(np.argpartition(-parts, k)[:k].tolist(), key=lambda i: (-parts[i], idx[i])))
+        )
+        return [(self.names[idx[i]], float(parts[i])) for i in top]
 
     def best_sentence(self, ctx: Context, rule: str) -> tuple[int, int]:
         """The sentence (normalised offsets) whose cues and n-grams weigh most for `rule`."""
         col = self._rule_pos[rule]
-        text = ctx.text
-        best, best_span = -math.inf, (0, len(text))
-        hits = [h for hs in ctx.hits.by_category.values() for h in hs]
-        for m in _SENTENCE.finditer(text[:20000]):
-            lo, hi = m.span()
-            piece = text[lo:hi]
-            grams = {piece[i : i + k] for k in (1, 2, 3) for i in range(len(piece) - k + 1)}
-            idx = [self.gram_index[g] for g in grams if g in self.gram_index]
-            total = float(self.weights[idx, col].sum()) * gram_value(len(idx)) if idx else 0.0
-            for h in hits:
-                if lo <= h.start < hi and (i := self.named_index.get(f"cue:{h.category}")) is not None:
-                    total += float(self.weights[i, col])
-            if total > best:
-                best, best_span = total, (lo, hi)
-        return best_span
+        text = ctx.text[:MAX_ATTRIBUTION_CHARS]
+        spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
+        ends = [hi for _, hi in spans]
+        totals = np.zeros(len(spans))
+        matches = list(self._grams.iter(text)) if self._has_grams else []
+        if matches:
+            where = np.searchsorted(ends, [e for e, _ in matches], side="right")
+            np.add.at(totals, np.minimum(where, len(spans) - 1), self.weights[[r for _, r in matches], col])
+        for hits in ctx.hits.by_category.values():
+            i = self.named_index.get(f"cue:{hits[0].category}")
+            if i is not None:
+                for h in hits:
+                    totals[min(bisect_right(ends, h.start), len(spans) - 1)] += self.weights[i, col]
+        return spans[int(np.argmax(totals))]
 
     # ----------------------------------------------------------------- findings
     def review_segment(
@@ -192,6 +221,8 @@ class LearnedModel:
         feats = extract(ctx, kept, removed)
         probs = self.probabilities(feats)
         thresholds = self.thresholds[sensitivity]
+        if not kept and all(p < thresholds[r] for r, p in probs.items()):
+            return [], SegmentScore(feats, probs, thresholds, [])
         findings: list[Finding] = []
         by_rule: dict[str, list[Candidate]] = {}
         for c in kept:
@@ -241,7 +272,7 @@ class LearnedModel:
                     normalisations=ctx.norm.normalisations(lo, hi),
                 )
             )
-        return findings, SegmentScore(feats, probs, dict(thresholds), rejected)
+        return findings, SegmentScore(feats, probs, thresholds, rejected)
 
 
 @cache

