@@ -33,7 +33,7 @@ def _tiny_model(weights: dict[str, dict[str, float]], gate: dict | None = None) 
 
 
 def test_model_raises_a_rule_no_detector_named_with_its_feature_reasons():
-    model = _tiny_model({"ngram:那份东西": {"R06": 4.0}, "ngram:上面批": {"R06": 4.0}})
+    model = _tiny_model({"ngram:份东西": {"R06": 4.0}, "ngram:上面批": {"R06": 4.0}})
     text = "周末愉快。上面批的那份东西我放你桌上了，看完还我。"
     verdict = Reviewer(model=model).review(text, "work_group")
     assert verdict.rules == ("R06",)

@@ -47,10 +47,18 @@ def train(
     target = output or Path(str(resources.files("baomi.data").joinpath(MODEL_FILE)))
     model, info = fit(Settings(corpora, tuple(extra or ()), real=real, log=lambda s: err.print(s)))
     model.save(target)
-    out.print(f"模型已保存：{target}（{target.stat().st_size / 1e6:.1f} MB，{len(model.names)} 个特征）")
     if show_validation:
         val = [ex for ex, is_train in info["examples"] if not is_train and "+" not in ex.source]
         total, styles = score_examples(Reviewer(model=model), val)
+        model.meta["validation"] = {
+            "overall": {k: v for k, v in total.summary().items() if k != "confusion"},
+            "styles": {
+                k: {"n": s.n, "stop_recall": round(s.stop_recall, 4), "false_stop": round(s.false_stop, 4)}
+                for k, s in styles.items()
+            },
+        }
         out.print("验证集（未增强的原始样本）：")
         for line in render(total, styles):
             out.print("  " + line)
+    model.save(target)
+    out.print(f"模型已保存：{target}（{target.stat().st_size / 1e6:.1f} MB，{len(model.names)} 个特征）")

@@ -25,6 +25,9 @@ MAX_PAIR_HITS = 400  # bound the work a long text can cause
 MAX_NGRAM_CHARS = 4000
 NGRAM_SIZES = (1, 2, 3)
 
+# The organisation's own dictionaries are features of the cue they stand for (training
+# corpora never hold an organisation's names).
+CATEGORY_ALIAS = {"leader_name": "leader", "codename": "secret_matter", "registered_doc": "level_doc"}
 # Precise detectors under the names the design gives them.
 DETECTOR_NAMES = {
     ("markings", "R01"): "marking_grammar",
@@ -57,7 +60,7 @@ def extract(ctx: Context, kept: list[Candidate], removed: list[tuple[Candidate, 
         add(f"segment:{ctx.segment_media}")
     hits = sorted((h for hs in ctx.hits.by_category.values() for h in hs), key=_start)
     for h in hits:
-        add("cue:" + h.category)
+        add("cue:" + CATEGORY_ALIAS.get(h.category, h.category))
         if h.weak:
             add("pinyin_variant")
             add("pinyin_variant:" + h.category)
@@ -67,8 +70,9 @@ def extract(ctx: Context, kept: list[Candidate], removed: list[tuple[Candidate, 
         for b in bounded[i + 1 :]:
             if b.start > reach:
                 break
-            if a.category != b.category:
-                add(f"{a.category}+{b.category}" if a.category < b.category else f"{b.category}+{a.category}")
+            x, y = CATEGORY_ALIAS.get(a.category, a.category), CATEGORY_ALIAS.get(b.category, b.category)
+            if x != y:
+                add(f"{x}+{y}" if x < y else f"{y}+{x}")
     for h in ctx.hits.get("id_number")[:20]:
         v = validate_id_card(h.term)
         add("id_check_digit_valid" if v is Validity.VALID else f"id_check_digit_{v.name.lower()}")

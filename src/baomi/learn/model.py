@@ -19,13 +19,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import ahocorasick
 import numpy as np
 
 from baomi.catalog import catalog
 from baomi.detectors.base import Candidate, Context, mask
 from baomi.errors import ModelError
-from baomi.learn.features import Features, extract
+from baomi.learn.features import CATEGORY_ALIAS, Features, extract
 from baomi.model import Channel, Finding, Reason, Span
 
 MODEL_FILE = "learned_model.npz"
@@ -37,6 +36,16 @@ R10_CHANNELS = frozenset({Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLI
 TOP_FEATURES = 4
 MAX_ATTRIBUTION_CHARS = 20_000
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]*")
+
+
+_SHIFT = np.uint64(21)  # a code point fits in 21 bits: a 1–3-gram is one exact integer key
+
+
+def _gram_key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    return key
 
 
 def gram_value(n_grams: int) -> float:
@@ -64,7 +73,7 @@ class GateScreen:
     def opens(self, categories, channel: Channel) -> bool:
         get = self.weights.get
         z = self.start + (self.outside if channel in R10_CHANNELS else 0.0)
-        cats = sorted(categories)
+        cats = sorted({CATEGORY_ALIAS.get(c, c) for c in categories})
         for i, a in enumerate(cats):
             z += get(a, 0.0)
             for b in cats[i + 1 :]:
@@ -93,6 +102,7 @@ class LearnedModel:
         bias: np.ndarray,
         meta: dict,
         source: str = "",
+        gram_keys: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.rules = rules
         self.weights = weights  # (n_features, n_rules) float32
@@ -100,16 +110,18 @@ class LearnedModel:
         self.meta = meta
         self.source = source
         self.names = names
-        self.named_index: dict[str, int] = {}
-        # the n-gram vocabulary as one automaton: all n-grams of a text looked up in C
-        self._grams = ahocorasick.Automaton()
-        for i, name in enumerate(names):
-            if name.startswith(NGRAM_PREFIX):
-                self._grams.add_word(name[len(NGRAM_PREFIX) :], i)
-            else:
-                self.named_index[name] = i
-        self._has_grams = len(self._grams) > 0
-        self._grams.make_automaton()
+        # Named features by name; n-grams by an exact integer key of their code points,
+        # sorted, so that all n-grams of a text are looked up in a few vectorised steps.
+        self.named_index = {n: i for i, n in enumerate(names) if not n.startswith(NGRAM_PREFIX)}
+        if gram_keys is None:
+            keyed = sorted(
+                (_gram_key(n[len(NGRAM_PREFIX) :]), i)
+                for i, n in enumerate(names)
+                if n.startswith(NGRAM_PREFIX) and len(n) - len(NGRAM_PREFIX) <= 3
+            )
+            gram_keys = np.array([k for k, _ in keyed], dtype=np.uint64), np.array([i for _, i in keyed])
+        self._gram_keys, self._gram_rows = gram_keys[0], gram_keys[1].astype(np.int64)
+        self._has_grams = len(self._gram_keys) > 0
         self.thresholds: dict[str, dict[str, float]] = meta["thresholds"]
         self.screen = GateScreen(meta["gate"])
         self._rule_pos = {r: i for i, r in enumerate(rules)}
@@ -124,11 +136,12 @@ class LearnedModel:
                 names = bytes(data["names"]).decode("utf-8").split("\n")
                 weights = data["weights"].astype(np.float32)
                 bias = data["bias"].astype(np.float64)
+                gram_keys = data["gram_keys"], data["gram_rows"]
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"无法读取模型文件 {p}：{exc.__class__.__name__}") from None
         if weights.shape != (len(names), len(meta["rules"])):
             raise ModelError(f"模型文件 {p} 已损坏：权重与特征数不符")
-        return cls(tuple(meta["rules"]), names, weights, bias, meta, str(p))
+        return cls(tuple(meta["rules"]), names, weights, bias, meta, str(p), gram_keys)
 
     def save(self, path: str | Path) -> None:
         """Write the model as npz with fixed zip timestamps: the same model, the same bytes."""
@@ -138,6 +151,8 @@ class LearnedModel:
             "bias": np.asarray(self.bias, dtype=np.float64),
             "names": np.frombuffer("\n".join(self.names).encode("utf-8"), dtype=np.uint8),
             "meta": np.frombuffer(meta, dtype=np.uint8),
+            "gram_keys": self._gram_keys,
+            "gram_rows": self._gram_rows.astype(np.int32),
         }
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for key, arr in arrays.items():
@@ -158,7 +173,23 @@ class LearnedModel:
         return named, self.gram_indices(feats.text)
 
     def gram_indices(self, text: str) -> list[int]:
-        return list({i for _, i in self._grams.iter(text)}) if text and self._has_grams else []
+        """Rows of the distinct vocabulary n-grams in `text`."""
+        return np.unique(self._gram_hits(text, starts=False)[0]).tolist()
+
+    def _gram_hits(self, text: str, starts: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Rows (and start offsets) of every vocabulary n-gram occurrence in `text`."""
+        if not text or not self._has_grams:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        two = (cp[:-1] << _SHIFT) | cp[1:]
+        keys = np.concatenate((cp, two, (two[:-1] << _SHIFT) | cp[2:]))
+        pos = np.minimum(np.searchsorted(self._gram_keys, keys), len(self._gram_keys) - 1)
+        found = self._gram_keys[pos] == keys
+        if not starts:
+            return self._gram_rows[pos[found]], None
+        n = len(cp)
+        at = np.concatenate((np.arange(n), np.arange(max(n - 1, 0)), np.arange(max(n - 2, 0))))
+        return self._gram_rows[pos[found]], at[found]
 
     def logits(self, feats: Features) -> np.ndarray:
         named, grams = self._indices(feats)
@@ -196,12 +227,12 @@ class LearnedModel:
         spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
         ends = [hi for _, hi in spans]
         totals = np.zeros(len(spans))
-        matches = list(self._grams.iter(text)) if self._has_grams else []
-        if matches:
-            where = np.searchsorted(ends, [e for e, _ in matches], side="right")
-            np.add.at(totals, np.minimum(where, len(spans) - 1), self.weights[[r for _, r in matches], col])
-        for hits in ctx.hits.by_category.values():
-            i = self.named_index.get(f"cue:{hits[0].category}")
+        rows, starts = self._gram_hits(text)
+        if len(rows):
+            where = np.minimum(np.searchsorted(ends, starts, side="right"), len(spans) - 1)
+            np.add.at(totals, where, self.weights[rows, col])
+        for category, hits in ctx.hits.by_category.items():
+            i = self.named_index.get(f"cue:{CATEGORY_ALIAS.get(category, category)}")
             if i is not None:
                 for h in hits:
                     totals[min(bisect_right(ends, h.start), len(spans) - 1)] += self.weights[i, col]

@@ -139,7 +139,9 @@ def choose_gate(
     clf = LogisticRegression(C=1.0, solver="liblinear", random_state=0)
     clf.fit(X, y, sample_weight=weight)
     z = X @ clf.coef_[0] + clf.intercept_[0]
-    pos = np.sort(z[(y == 1) & np.array(counted)])
+    # a message without any cue is never scored: the loss is counted over the others
+    has_cue = np.array([bool(c) for c in cats])
+    pos = np.sort(z[(y == 1) & np.array(counted) & has_cue])
     threshold = float(pos[int(GATE_LOSS * len(pos))]) - 1e-6 if len(pos) else 0.0
     coef = clf.coef_[0]
     return {
@@ -236,7 +238,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         y = labels[rows, j]
         if y.sum() < 2 or y.sum() == len(y):
             continue
-        clf = LogisticRegression(C=settings.c, solver="liblinear", max_iter=200, random_state=0)
+        clf = LogisticRegression(C=settings.c, solver="liblinear", dual=True, max_iter=300, random_state=0)
         clf.fit(X[rows], y, sample_weight=weight[rows])
         W[:, j] = clf.coef_[0]
         b[j] = clf.intercept_[0]
