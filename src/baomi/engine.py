@@ -89,6 +89,7 @@ class Reviewer:
         limits=None,
         model: LearnedModel | str | Path | bool | None = None,
         sensitivity: str | None = None,
+        registry=None,
     ) -> None:
         self.policy = policy if isinstance(policy, Policy) else load_policy(policy)
         self._ocr = ocr
@@ -97,6 +98,8 @@ class Reviewer:
         self._model_arg = model
         self._model: LearnedModel | None = None
         self.sensitivity = sensitivity or self.policy.sensitivity
+        # the unit's registry of classified documents (`baomi.registry.Registry` or its path)
+        self.registry = _open_registry(registry)
 
     @property
     def scorer(self) -> LearnedModel | None:
@@ -141,8 +144,10 @@ class Reviewer:
             # the common case, typed text: the same stages without Message/Segment objects
             ch = Channel.parse(channel or Channel.DIRECT)
             _require_content(message, ())
-            found = self._review_segment(message, "text", "text", ch, _NO_MEDIA, None)
-            return self._decide(found, ch, id)[0]
+            findings = self._review_segment(message, "text", "text", ch, _NO_MEDIA, None)
+            if self.registry is not None:
+                findings += self.registry.findings(message, "text", self.policy)
+            return self._decide(findings, ch, id)[0]
         return self._run(self._message(message, channel, attachments, id), None)[0]
 
     def trace(
@@ -171,6 +176,8 @@ class Reviewer:
         segments, media, findings = self._segments(msg)
         for seg in segments:
             findings += self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces)
+            if self.registry is not None:
+                findings += self.registry.findings(seg.text, seg.source, self.policy)
         return self._decide(findings, msg.channel, msg.id)
 
     def _decide(
@@ -272,6 +279,14 @@ class Reviewer:
             if tag_kind:
                 seg_media.add(tag_kind)
         return Context(norm, hits, channel, source, frozenset(seg_media), kind)
+
+
+def _open_registry(registry):
+    if registry is None or not isinstance(registry, str | Path):
+        return registry
+    from baomi.registry import Registry
+
+    return Registry.open(registry)
 
 
 @cache

@@ -190,9 +190,16 @@ def test_extra_reviewed_messages_change_the_model(tmp_path):
 
     corpus, extra = tmp_path / "tiny.jsonl", tmp_path / "reviewed.jsonl"
     _write_corpus(corpus)
-    reviewed = ["青鸟计划的进度别外传", "青鸟计划下月试车，地点在北坡", "青鸟计划的经费批了三千万", "青鸟计划换了总师"]
+    reviewed = [
+        "青鸟计划的进度别外传",
+        "青鸟计划下月试车，地点在北坡",
+        "青鸟计划的经费批了",
+        "青鸟计划换了总师",
+    ]
     expect = {"decision": "block", "rules": ["R04"]}
-    rows = [json.dumps({"channel": "direct", "text": t, "expect": expect}, ensure_ascii=False) for t in reviewed]
+    rows = [
+        json.dumps({"channel": "direct", "text": t, "expect": expect}, ensure_ascii=False) for t in reviewed
+    ]
     extra.write_text("\n".join(rows) + "\n", encoding="utf-8")
     base, _ = train(Settings((corpus,), real=False, log=lambda s: None))
     more, info = train(Settings((corpus,), (extra,), real=False, log=lambda s: None))

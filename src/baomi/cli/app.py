@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from baomi.cli.registry import app as registry_app
+from baomi.cli.train_cmd import train as train_command
 from baomi.engine import Reviewer, build_message
 from baomi.errors import BaomiError, InputError
 from baomi.eval.corpus import CorpusItem, read_corpus
@@ -34,6 +36,9 @@ ChannelOpt = Annotated[
     typer.Option("--channel", "-c", help="渠道：direct / work_group / external_group / moments / publish"),
 ]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="本单位策略文件（YAML），覆盖默认策略")]
+RegistryOpt = Annotated[
+    Path | None, typer.Option("--registry", help="涉密文件登记库（密钥取自 BAOMI_REGISTRY_KEY）")
+]
 
 
 def _fail(exc: BaomiError) -> None:
@@ -41,9 +46,9 @@ def _fail(exc: BaomiError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _reviewer(policy: Path | None) -> Reviewer:
+def _reviewer(policy: Path | None, registry: Path | None = None) -> Reviewer:
     try:
-        return Reviewer(policy)
+        return Reviewer(policy, registry=registry)
     except BaomiError as exc:
         _fail(exc)
         raise  # unreachable
@@ -70,9 +75,10 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     as_text: Annotated[bool, typer.Option("--text", help="批量：逐条输出可读结果而不是 JSONL")] = False,
     policy: PolicyOpt = None,
+    registry: RegistryOpt = None,
 ) -> None:
     """检查一条消息，或用 --input 批量检查语料。"""
-    reviewer = _reviewer(policy)
+    reviewer = _reviewer(policy, registry)
     if input is not None:
         raise typer.Exit(_check_batch(reviewer, input, output, as_text))
     attachments = list(attach or [])
@@ -286,9 +292,8 @@ def rules() -> None:
     out.print(table)
 
 
-from baomi.cli.train_cmd import train as _train  # noqa: E402
-
-app.command("train")(_train)
+app.add_typer(registry_app, name="registry")
+app.command("train")(train_command)
 
 
 def main() -> None:

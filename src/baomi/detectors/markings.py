@@ -79,6 +79,27 @@ def _is_bracket_label(ctx: Context, level: Hit) -> bool:
     return bool(_BRACKET_LABEL.match(ctx.text[max(0, level.start - 1) : level.end + 3]))
 
 
+_LABEL_GAP = re.compile(r"[\s,:;()\[\]【】〔〕-]{0,3}")
+_LABEL_END = re.compile(r"(?:级|件)?(?![\u4e00-\u9fff])")
+
+
+def _labels_a_document(ctx: Context, level: Hit) -> bool:
+    """A bare level word standing as the label of a 文号 or title right next to it:
+    临政发〔2024〕3号 机密, 机密 《…》 (not 〔2024〕3号 机密会议, not a level inside a title)."""
+    if not _LABEL_END.match(ctx.text, level.end):
+        return False
+    for anchor in _document_anchors(ctx):
+        if anchor.end <= level.start:
+            gap = ctx.text[anchor.end : level.start]
+        elif level.end <= anchor.start:
+            gap = ctx.text[level.end : anchor.start]
+        else:
+            continue
+        if _LABEL_GAP.fullmatch(gap):
+            return True
+    return False
+
+
 def _reproduction_cues(ctx: Context, hit: Hit) -> list[Hit]:
     """Photo/typing/copy cues near `hit` that are not negated (不要…发原文)."""
     out = []
@@ -145,9 +166,13 @@ def _full_markings(
         if _AV_EXT.search(after) or (not _star_has_period(star) and _COMMERCIAL.match(after)):
             continue  # a recording's name (R02), or 绝密★配方 in an advert
         if level.weak and not (
-            _star_has_period(star) or ctx.has_visual or ctx.hits.near("title", star, 0, 4)
+            _star_has_period(star)
+            or ctx.has_visual
+            or ctx.hits.near("title", star, 0, 4)
+            or ctx.hits.near("doc_noun", star, 0, 1)
+            or _reproduction_cues(ctx, level)
         ):
-            continue  # a disguised level word needs a period, a photo or a title to be a marking
+            continue  # a disguised level word needs a period, a photo, a document or a copy
         marked.append(level)
         if _is_title_citation(ctx, level) and not _reproduction_cues(ctx, level):
             continue
@@ -170,7 +195,7 @@ def _document_words(
     R01 when photographed, typed out or sent as a file."""
     worded, out = [], []
     for hit in (ctx.hits.get("level_doc") + levels)[:MAX_ANCHORS]:
-        if hit.category == "level" and not _is_bracket_label(ctx, hit):
+        if hit.category == "level" and not (_is_bracket_label(ctx, hit) or _labels_a_document(ctx, hit)):
             continue
         if ctx.overlaps(hit, "everyday_secret") or _inside_title(ctx, hit):
             continue

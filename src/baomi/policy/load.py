@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -35,6 +36,20 @@ class Dictionaries(BaseModel):
         return [str(t).strip() for t in terms]
 
 
+class RegistryFile(BaseModel):
+    """When a text counts as a copy of a registered classified document (R01)."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_containment: float | None = Field(default=None, gt=0.0, le=1.0)
+    min_shared: int | None = Field(default=None, ge=1, le=10_000)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryThresholds:
+    min_containment: float = 0.3
+    min_shared: int = 4
+
+
 class PolicyFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: Literal[1] = 1
@@ -45,6 +60,7 @@ class PolicyFile(BaseModel):
     model: str | None = None
     matrix: dict[RuleName, dict[ChannelName, DecisionName]] = Field(default_factory=dict)
     dictionaries: Dictionaries = Field(default_factory=Dictionaries)
+    registry: RegistryFile = Field(default_factory=RegistryFile)
 
 
 class Policy:
@@ -62,6 +78,11 @@ class Policy:
                 cells[(rule, Channel(channel))] = Decision(decision)
         self.cells = cells
         self.dictionaries = data.dictionaries
+        inherited = base.registry if base else RegistryThresholds()
+        self.registry = RegistryThresholds(
+            data.registry.min_containment or inherited.min_containment,
+            data.registry.min_shared or inherited.min_shared,
+        )
         missing = [(r, c.value) for r in ALL_RULE_IDS for c in Channel if (r, c) not in cells]
         if missing:
             raise PolicyError(f"策略 {source} 缺少决定：{missing[:5]}")

@@ -1,14 +1,26 @@
 """One normalisation pass with a reversible offset map.
 
-The normalised view folds the tricks people use to slip past a keyword list:
-full-width forms (NFKC), traditional characters, zero-width characters, separators
-inside Han words (机 密, 机*密, 机-密), star look-alikes (☆ * ※ for ★) and bracket
-variants around a document-number year (【2024】 (2024) [2024] → 〔2024〕).
+The normalised view folds the tricks people use to slip past a keyword list, and the
+errors OCR makes on photographed pages:
+
+- full-width forms (NFKC), traditional characters, tone marks and other diacritics on
+  Latin letters (jìmì → jimi), upper case;
+- invisible characters: controls (NUL, BEL …), format characters (zero-width, soft
+  hyphen, bidi controls U+202A–202E/2066–2069, tags), variation selectors, and combining
+  marks after a Han character or a Latin letter/digit;
+- separators inside Han words (机 密, 机*密, 机-密) and line breaks inside words (a
+  wrapped line that ends in a Han character, or a one-character line);
+- star look-alikes for ★ (☆ ※ ⋆), and after a level word (秘密*) also the OCR
+  readings 女, x, × when a period follows (机密女10年, 秘密x1年);
+- bracket variants around a document-number year (【2024】 (2024) [2024] → 〔2024〕),
+  with the spaces OCR puts inside them;
+- digits spaced out by OCR: runs of single digits (0 0 0 1 2 3) and digit groups that
+  add up to an ID-number length (4101 0219 9001 0112 34).
 
 Every character of the normalised text keeps the index of the original character it
 came from, so each match maps back to an exact span of what the user wrote.
-Character-for-character substitutions are one `str.translate`; only deletions need
-an offset map, kept as a short list of breakpoints.
+Character-for-character substitutions are one `str.translate`; deletions are one
+regex scan and kept as a short list of breakpoints.
 """
 
 from __future__ import annotations
@@ -19,36 +31,121 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 STAR = "★"
 _STAR_LIKES = "☆✩✪⭐✭✮✯✰※⋆✱✲✳✴✵✶✷✸✹✺✻✼✽✾✿❀"
-_ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
+_ASTERISKS = "＊∗⁎﹡"
+# What OCR reads for the ★ of a marking (folded only after a level word and before a period)
+_OCR_STARS = "女x×"
+_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # folded to \n
+_FILLERS = "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters that show nothing
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _LEVEL_BEFORE_STAR = "绝密|机密|秘密|内部"
+_SEPARATORS = " \t\u3000*★·.\\-_|/~・•"
+_OPEN = r"\[【(〔{「"
+_CLOSE = r"\]】)〕}」"
+_HAN_PERIOD = "(?:长期|[一二三四五六七八九十]{1,3}个?[年月])"
+_PERIOD = "(?: ?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3}) ?(?:年|个月)| ?长期)"
 
-# Runs to delete: zero-width characters anywhere; separators between two Han characters,
-# except right after a marking word, where a separator may stand for the star (秘密*十年).
-_DELETE_RE = re.compile(
-    f"(?<=[{_HAN}])(?<!{_LEVEL_BEFORE_STAR})[ \t\u3000*★·.\\-_|/~・•{_ZERO_WIDTH}]+(?=[{_HAN}])"
-    f"|(?<=[a-z]) (?=[{_HAN}])|(?<=[{_HAN}]) (?=[a-z])"
-    f"|[{_ZERO_WIDTH}]+"
-)
-# An ASCII asterisk after a marking word (possibly spaced) is a star.
-_ASTERISK_STAR_RE = re.compile(f"(?<={_LEVEL_BEFORE_STAR}|jm|JM)\\*")
-# Bracket variants around a 4-digit year, as in document numbers.
-_BRACKET_OPEN = re.compile(r"[\[【(（〔［]")
-# Anything at all for the deletion, asterisk and bracket steps (most chat has none).
-_ANY_WORK = re.compile(f"[{_ZERO_WIDTH}*\\[【(（〔［]|[{_HAN}][ \t\u3000★·.\\-_|/~・•]|[a-z] ")
-_YEAR_BRACKETS_RE = re.compile(r"[\[【(（〔［]((?:19|20)\d\d)[\]】)）〕］]")
-
-WIDTH, T2S, ZERO_WIDTH, SEPARATOR, STAR_FORM, BRACKET = (
+WIDTH, T2S, INVISIBLE, SEPARATOR, STAR_FORM, BRACKET, DIACRITIC = (
     "全角/兼容字符",
     "繁体",
-    "零宽字符",
+    "不可见字符",
     "字间分隔符",
     "星号变体",
     "括号变体",
+    "变音符号",
 )
+
+
+def _is_selector(cp: int) -> bool:
+    """Variation selectors, Mongolian free variation selectors, the grapheme joiner."""
+    return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or 0x180B <= cp <= 0x180F or cp == 0x34F
+
+
+def _char_class(cps: list[int]) -> str:
+    """A regex character-class body for the code points `cps` (as ranges)."""
+    out: list[str] = []
+    cps = sorted(set(cps))
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        out.append(f"\\U{cps[i]:08x}" + (f"-\\U{cps[j]:08x}" if j > i else ""))
+        i = j + 1
+    return "".join(out)
+
+
+@cache
+def _classes() -> tuple[str, str, str]:
+    """Class bodies from the Unicode database: invisible characters (anywhere), combining
+    marks in the BMP, combining marks beyond it. The astral marks are a class of their
+    own: a class with hundreds of astral ranges is a linear scan per character in `re`,
+    so it is only tried where an astral character stands."""
+    invisible: list[int] = [ord(c) for c in _FILLERS]
+    marks: list[int] = []
+    astral_marks: list[int] = []
+    for cp in chain(range(0x20000), range(0xE0000, 0xE0200)):
+        cat = unicodedata.category(chr(cp))
+        if cat == "Cf" or (cat == "Cc" and chr(cp) not in "\t\n\r" + _LINE_BREAKS):
+            invisible.append(cp)
+        elif cat in ("Mn", "Me"):
+            if _is_selector(cp):
+                invisible.append(cp)
+            else:
+                (marks if cp < 0x10000 else astral_marks).append(cp)
+    return _char_class(invisible), _char_class(marks), _char_class(astral_marks)
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    delete: re.Pattern  # every run to delete, one alternation
+    any_work: re.Pattern  # anything at all for the deletion and bracket steps
+    invisible: re.Pattern  # for `normalisations`
+
+
+@cache
+def _patterns() -> _Patterns:
+    inv, mark, astral_mark = _classes()
+    h = _HAN
+    sep = _SEPARATORS + inv + mark
+    # every branch starts with one of these: the look-ahead lets `re` skip all other
+    # positions at C speed instead of trying each branch there
+    first = f"{sep}\\r\\n0-9\\U00010000-\\U0010ffff"
+    delete = re.compile(
+        f"(?=[{first}])(?:"
+        # separators, invisibles and marks between two Han characters, except right after a
+        # marking word, where a separator may stand for the star (秘密*十年; 绝\0密★长期
+        # when an invisible character hides the marking word from the look-behind)
+        f"(?<=[{h}])(?<!{_LEVEL_BEFORE_STAR})(?!(?<=[密部])[{sep}]+{_HAN_PERIOD})[{sep}]+(?=[{h}])"
+        # invisibles and combining marks after a Han character, a letter or a digit
+        f"|(?<=[{h}a-z0-9★])[{inv}{mark}]+"
+        f"|(?<=[{h}a-z0-9★{inv}{mark}])(?=[\U00010000-\U0010ffff])[{astral_mark}]+"
+        f"|[{inv}]+"
+        f"|(?<=[a-z]) (?=[{h}])|(?<=[{h}]) (?=[a-z])"
+        # a line break inside a word: after a one-character line, or a wrapped line
+        # (12+ characters ending in a Han character) continued by a Han character
+        f"|(?:(?<=^[^\\s])|(?<=\\n[^\\s])|(?<=[^\\n]{{11}}[{h}]))"
+        f"[ \\t\\u3000]*\\r?\\n[ \\t\\u3000]*(?=[{h}★])"
+        # digits spaced out (checked in `_digit_gaps`)
+        f"|(?P<digits>(?<![0-9])[0-9]{{1,6}}(?: [0-9]{{1,6}})+(?: ?x)?(?![0-9a-z]))"
+        # spaces around a year in brackets: 发 ( 2024 ) → 发(2024)
+        f"|(?<=[{_OPEN}]) +(?=[0-9]{{4}} *[{_CLOSE}])|(?<=(?:19|20)[0-9]{{2}}) +(?=[{_CLOSE}])"
+        f"|(?<=[{h}]) +(?=[{_OPEN}] *(?:19|20)[0-9]{{2}} *[{_CLOSE}])"
+        ")"
+    )
+    any_work = re.compile(f"[{inv}{mark}{_OPEN}\\n\\U00010000-\\U0010ffff]|[{h}][{_SEPARATORS}]|[a-z0-9] ")
+    invisible = re.compile(f"[{inv}{mark}]|(?=[\\U00010000-\\U0010ffff])[{astral_mark}]")
+    return _Patterns(delete, any_work, invisible)
+
+
+# 秘密*1年, 机密女10年 (OCR), 秘密 x 1年: the star of a marking
+_STAR_FORM_RE = re.compile(f"(?<={_LEVEL_BEFORE_STAR}|jm)( ?)(?:\\*|[{_OCR_STARS}](?={_PERIOD}))")
+_YEAR_BRACKETS_RE = re.compile(f"[{_OPEN}]((?:19|20)[0-9][0-9])[{_CLOSE}]")
+_SPACE = re.compile(" ")
+_BRACKET_HINT = re.compile(f"[{_OPEN}]")
 
 
 @cache
@@ -57,12 +154,21 @@ def _t2s_pairs() -> dict[str, str]:
     return {line[0]: line[1] for line in text.splitlines() if len(line) == 2}
 
 
+def _strip_diacritic(ch: str) -> str:
+    """é → e, ǐ → i: a Latin letter with only combining marks on it loses them."""
+    d = unicodedata.normalize("NFD", ch)
+    if len(d) > 1 and d[0].isascii() and d[0].isalpha() and all(unicodedata.combining(c) for c in d[1:]):
+        return d[0]
+    return ch
+
+
 @cache
 def _translate_table() -> list[int]:
     """Length-preserving map for `str.translate`: NFKC (1:1 only), traditional →
-    simplified, star forms, lowercase. A list over the whole BMP rather than a dict:
-    `translate` then never takes the slow miss path (a raised LookupError per
-    unmapped character); characters beyond the BMP fall through unchanged."""
+    simplified, diacritics, star forms, line-break forms, lowercase. A list over the
+    whole BMP rather than a dict: `translate` then never takes the slow miss path (a
+    raised LookupError per unmapped character); characters beyond the BMP fall through
+    unchanged."""
     table: dict[int, str] = {}
     t2s = _t2s_pairs()
     for cp in range(0xA0, 0x10000):
@@ -72,20 +178,35 @@ def _translate_table() -> list[int]:
         out = unicodedata.normalize("NFKC", ch)
         if len(out) != 1:
             out = ch  # expansions (… → ...) would shift offsets and add nothing useful
-        out = t2s.get(out, out)
+        out = _strip_diacritic(t2s.get(out, out))
         if out != ch:
             table[cp] = out
     for ch, simple in t2s.items():
         table.setdefault(ord(ch), simple)
     for ch in _STAR_LIKES:
         table[ord(ch)] = STAR
-    table[ord("＊")] = "*"
+    for ch in _ASTERISKS:
+        table[ord(ch)] = "*"
+    for ch in _LINE_BREAKS:
+        table[ord(ch)] = "\n"
     for cp in range(ord("A"), ord("Z") + 1):
         table[cp] = chr(cp + 32)
     for cp, out in list(table.items()):
         if "A" <= out <= "Z":
             table[cp] = out.lower()
     return [ord(table[cp]) if cp in table else cp for cp in range(0x10000)]
+
+
+def _digit_gaps(m: re.Match) -> list[tuple[int, int]]:
+    """The spaces to delete in a run of spaced digits: OCR letter-spacing (at least four
+    single digits) or groups that add up to an ID or card number (15–19 characters).
+    Shorter grouped numbers (a phone number, 3 5 人) keep their spaces."""
+    run = m.group()
+    groups = run.replace("x", " x").split(" ")
+    singles = all(len(g) == 1 for g in groups if g != "x")
+    if not ((singles and len(groups) >= 4) or 15 <= len(run) - run.count(" ") <= 19):
+        return []
+    return [(m.start() + s.start(), m.start() + s.end()) for s in _SPACE.finditer(run)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,41 +243,47 @@ class NormalisedText:
         if orig == norm:
             return ()
         used: set[str] = set()
-        if any(c in _ZERO_WIDTH for c in orig):
-            used.add(ZERO_WIDTH)
-        if len(orig) - sum(c in _ZERO_WIDTH for c in orig) != len(norm):
+        hidden = len(_patterns().invisible.findall(orig))
+        if hidden:
+            used.add(INVISIBLE)
+        if len(orig) - hidden != len(norm):
             used.add(SEPARATOR)
+        if STAR in norm and any(c in _OCR_STARS or c == "X" for c in orig):
+            used.add(STAR_FORM)
         t2s = _t2s_pairs()
         for c in orig:
             if c in t2s:
                 used.add(T2S)
-            elif c in _STAR_LIKES or c in "*＊":
+            elif c in _STAR_LIKES or c in "*" + _ASTERISKS:
                 used.add(STAR_FORM)
             elif 0xFF00 <= ord(c) <= 0xFFEF or c == "\u3000":
                 used.add(WIDTH)
-            elif c in "[]【】()（）［］":
+            elif c in "[]【】()（）［］{}「」":
                 used.add(BRACKET)
+            elif c != _strip_diacritic(c):
+                used.add(DIACRITIC)
         return tuple(sorted(used))
 
 
 def normalise(original: str) -> NormalisedText:
     """Normalise `original` in one pass; see the module docstring for what is folded."""
     text = original.translate(_translate_table())
+    pats = _patterns()
     breaks: list[tuple[int, int]] = []
-    if not _ANY_WORK.search(text):
-        return NormalisedText(original, text, ())
-    parts: list[str] = []
-    last = removed = 0
-    for m in _DELETE_RE.finditer(text):
-        parts.append(text[last : m.start()])
-        removed += m.end() - m.start()
-        last = m.end()
-        breaks.append((m.start() - (removed - (m.end() - m.start())), m.end()))
-    if breaks:
-        parts.append(text[last:])
-        text = "".join(parts)
-    if "*" in text:
-        text = _ASTERISK_STAR_RE.sub(STAR, text)
-    if _BRACKET_OPEN.search(text):
-        text = _YEAR_BRACKETS_RE.sub(r"〔\1〕", text)
+    if pats.any_work.search(text):
+        parts: list[str] = []
+        last = removed = 0
+        for m in pats.delete.finditer(text):
+            for start, end in _digit_gaps(m) if m.lastgroup == "digits" else ((m.start(), m.end()),):
+                parts.append(text[last:start])
+                breaks.append((start - removed, end))
+                removed += end - start
+                last = end
+        if breaks:
+            parts.append(text[last:])
+            text = "".join(parts)
+        if _BRACKET_HINT.search(text):
+            text = _YEAR_BRACKETS_RE.sub(r"〔\1〕", text)
+    if "*" in text or "女" in text or "x" in text or "×" in text:
+        text = _STAR_FORM_RE.sub(rf"\1{STAR}", text)
     return NormalisedText(original, text, tuple(breaks))
