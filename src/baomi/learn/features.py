@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from baomi.detectors.base import Candidate, Context
 from baomi.validators import Validity, validate_bank_card, validate_id_card
@@ -58,21 +59,21 @@ def extract(ctx: Context, kept: list[Candidate], removed: list[tuple[Candidate, 
         add(f"media:{m}")
     if ctx.segment_media != "text":
         add(f"segment:{ctx.segment_media}")
-    hits = sorted((h for hs in ctx.hits.by_category.values() for h in hs), key=_start)
-    for h in hits:
-        add("cue:" + CATEGORY_ALIAS.get(h.category, h.category))
-        if h.weak:
-            add("pinyin_variant")
-            add("pinyin_variant:" + h.category)
-    bounded = hits[:MAX_PAIR_HITS]
-    for i, a in enumerate(bounded):
+    by_category = ctx.hits.by_category
+    for category, hs in by_category.items():
+        if hs:
+            add(_cue_name(category))
+            if any(h.weak for h in hs):
+                add("pinyin_variant")
+                add("pinyin_variant:" + category)
+    hits = sorted((h for hs in by_category.values() for h in hs), key=_start)[:MAX_PAIR_HITS]
+    for i, a in enumerate(hits):
         reach = a.end + PAIR_WINDOW
-        for b in bounded[i + 1 :]:
+        for b in hits[i + 1 :]:
             if b.start > reach:
                 break
-            x, y = CATEGORY_ALIAS.get(a.category, a.category), CATEGORY_ALIAS.get(b.category, b.category)
-            if x != y:
-                add(f"{x}+{y}" if x < y else f"{y}+{x}")
+            if a.category != b.category:
+                add(_pair_name(a.category, b.category))
     for h in ctx.hits.get("id_number")[:20]:
         v = validate_id_card(h.term)
         add("id_check_digit_valid" if v is Validity.VALID else f"id_check_digit_{v.name.lower()}")
@@ -101,6 +102,17 @@ def extract(ctx: Context, kept: list[Candidate], removed: list[tuple[Candidate, 
 
 def _start(hit) -> int:
     return hit.start
+
+
+@cache
+def _cue_name(category: str) -> str:
+    return "cue:" + CATEGORY_ALIAS.get(category, category)
+
+
+@cache
+def _pair_name(a: str, b: str) -> str:
+    x, y = sorted((CATEGORY_ALIAS.get(a, a), CATEGORY_ALIAS.get(b, b)))
+    return f"{x}+{y}" if x != y else f"cue:{x}"
 
 
 def ngram_text(text: str) -> str:

