@@ -251,16 +251,16 @@ class Reviewer:
         removed: list[tuple[Candidate, str, str]] = []
         findings: list[Finding] = []
         score = None
-        scored = scorer is not None and scorer.gated(found, channel)
-        if todo or scored:
+        gated = scorer is not None and scorer.gated(found, channel)
+        if todo or gated:
             ctx = self._context(norm, hits, channel, source, kind, media)
             cands = [c for i in todo for c in REGISTRY[i].fn(ctx)]
             if cands:
                 kept, removed = apply_filters(cands, ctx)
-            if scored:
-                findings, score = scorer.review_segment(ctx, kept, removed, self.sensitivity)
-            elif scorer is None:
+            if scorer is None:
                 findings = [c.finding for c in kept]
+            elif gated or kept:  # the screen only skips segments no detector found anything in
+                findings, score = scorer.review_segment(ctx, kept, removed, self.sensitivity)
         if traces is not None:
             traces.append(
                 SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed, findings, score)

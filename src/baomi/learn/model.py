@@ -34,9 +34,13 @@ NGRAM_PREFIX = "ngram:"
 AUTHORITATIVE_ANCHORS = frozenset({"codename", "registered_doc"})
 R10_CHANNELS = frozenset({Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH})
 TOP_FEATURES = 4
-# A rule a precise detector named needs this share of the rule's threshold: the
-# conjunctions stay strong evidence, and the model can still turn them down.
+# A rule a detector named needs this share of the rule's threshold: the conjunctions stay
+# strong evidence, and the model can still turn them down. The precise ones (a marking
+# with its period, a 文号 tied to a marking, an ID whose check digit holds: a detector
+# score of PRECISE_SCORE or more) need only a fifth: only strong contrary evidence
+# (a look-alike the filters missed) overrules them.
 DETECTOR_TRUST = 0.5
+PRECISE_TRUST, PRECISE_SCORE = 0.2, 0.9
 MAX_ATTRIBUTION_CHARS = 20_000
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]*")
 
@@ -267,8 +271,12 @@ class LearnedModel:
         thresholds = self.thresholds[sensitivity]
         if not kept and all(p < thresholds[r] for r, p in probs.items()):
             return [], SegmentScore(feats, probs, thresholds, [])
-        detected = {c.rule for c in kept}
-        thresholds = {r: t * DETECTOR_TRUST if r in detected else t for r, t in thresholds.items()}
+        trust: dict[str, float] = {}
+        for c in kept:
+            factor = PRECISE_TRUST if c.finding.score >= PRECISE_SCORE else DETECTOR_TRUST
+            trust[c.rule] = min(trust.get(c.rule, 1.0), factor)
+        detected = trust.keys()
+        thresholds = {r: t * trust.get(r, 1.0) for r, t in thresholds.items()}
         found = {CATEGORY_ALIAS.get(c, c) for c, hs in ctx.hits.by_category.items() if hs}
         findings: list[Finding] = []
         by_rule: dict[str, list[Candidate]] = {}

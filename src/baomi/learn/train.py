@@ -38,6 +38,7 @@ DEFAULT_CORPORA = ("corpus/train/*.jsonl", "tests/eval/regression*.jsonl")
 MIN_NAMED_DF, MIN_GRAM_DF, MAX_GRAMS = 2, 3, 120_000
 REAL_WEIGHT = 0.5  # real everyday text: many lines, each worth less than a written example
 ANCHOR_COVER = 0.99  # share of a rule's positives its anchor categories must cover
+ANCHOR_LIFT = 2.0
 GATE_LOSS = 0.01  # share of the positives the model catches that the screen may leave unscored
 _CHANNELS = tuple(Channel)
 ALIAS_RULES = {name: rule for (_, rule), name in DETECTOR_NAMES.items()}
@@ -163,17 +164,27 @@ def detector_rules(f: Features) -> set[str]:
 
 
 def rule_anchors(cats: list[frozenset[str]], labels: np.ndarray) -> dict[str, list[str]]:
-    """Per rule, the cue categories at least one of which a finding of that rule needs: the
-    most frequent categories among the rule's positives until ANCHOR_COVER of them hold
-    one. Keeps the n-grams from raising a rule that nothing in the text points to (a
-    child's hospital visit at 8 o'clock is no leader's itinerary)."""
+    """Per rule, the cue categories at least one of which a finding of that rule needs
+    (unless a detector named the rule): categories at least ANCHOR_LIFT times as frequent
+    among the rule's positives as among the negatives, the most frequent first, until
+    ANCHOR_COVER of the positives hold one. Keeps the n-grams from raising a rule that
+    nothing in the text points to (a child's hospital visit at 8 is no leader's itinerary)."""
+    neg = [c for c, y in zip(cats, labels.any(axis=1), strict=True) if not y]
+    neg_freq = Counter(x for c in neg for x in c)
     out = {}
     for j, rule in enumerate(RULE_IDS):
         pos = [c for c, y in zip(cats, labels[:, j], strict=True) if y and c]
+        freq = Counter(x for c in pos for x in c)
+        eligible = {
+            x for x, n in freq.items() if n / len(pos) >= ANCHOR_LIFT * (neg_freq[x] + 1) / (len(neg) + 1)
+        }
         chosen: list[str] = []
-        left = pos
-        while left and len(left) > (1 - ANCHOR_COVER) * len(pos):
-            best = min(Counter(x for c in left for x in c).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        left = [c for c in pos if c & eligible]
+        while left and len(left) > len(pos) - ANCHOR_COVER * len(pos) and eligible - set(chosen):
+            counts = Counter(x for c in left for x in c if x in eligible)
+            if not counts:
+                break
+            best = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
             chosen.append(best)
             left = [c for c in left if best not in c]
         out[rule] = sorted(chosen)
@@ -298,7 +309,9 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         list(original[is_train]),
     )
     screen = GateScreen(gate)
+    # scored: the screen opens, or a detector found something (as in the engine)
     gated = np.array([screen.opens(c, ex.channel) for c, ex in zip(cats, examples, strict=True)])
+    gated |= detected.any(axis=1)
     probs *= gated[:, None]
     thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
     meta = {
@@ -308,6 +321,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         "version": 1,
         "c": settings.c,
         "gram_scale": GRAM_SCALE,
+        "anchors": anchors,
     }
     meta["trained"] = {
         "examples": len(examples),
