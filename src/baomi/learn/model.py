@@ -137,6 +137,10 @@ class LearnedModel:
         self._has_grams = len(self._gram_keys) > 0
         self.thresholds: dict[str, dict[str, float]] = meta["thresholds"]
         self.screen = GateScreen(meta["gate"])
+        self._logit_thresholds = {
+            sens: np.array([math.log(max(t[r], 1e-9) / max(1 - t[r], 1e-9)) for r in rules])
+            for sens, t in self.thresholds.items()
+        }
         # per rule, the cue categories one of which a finding needs (unless a detector named it)
         self.anchors = {r: frozenset(meta.get("anchors", {}).get(r, ())) for r in rules}
         self._rule_pos = {r: i for i, r in enumerate(rules)}
@@ -191,7 +195,7 @@ class LearnedModel:
 
     def gram_indices(self, text: str) -> list[int]:
         """Rows of the distinct vocabulary n-grams in `text`."""
-        return np.unique(self._gram_hits(text, starts=False)[0]).tolist()
+        return list(set(self._gram_hits(text, starts=False)[0].tolist()))
 
     def _gram_hits(self, text: str, starts: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Rows (and start offsets) of every vocabulary n-gram occurrence in `text`."""
@@ -212,13 +216,14 @@ class LearnedModel:
         named, grams = self._indices(feats)
         if not grams:
             return self.bias + self.weights[named].sum(axis=0) if named else self.bias.copy()
-        values = np.full(len(named) + len(grams), gram_value(len(grams)), dtype=np.float32)
-        values[: len(named)] = 1.0
-        return self.bias + values @ self.weights.take(named + grams, axis=0)
+        z = self.bias + self.weights.take(grams, axis=0).sum(axis=0) * gram_value(len(grams))
+        return z + self.weights.take(named, axis=0).sum(axis=0) if named else z
 
     def probabilities(self, feats: Features) -> dict[str, float]:
-        z = (1.0 / (1.0 + np.exp(-self.logits(feats)))).tolist()
-        return dict(zip(self.rules, z, strict=True))
+        return self._probs(self.logits(feats))
+
+    def _probs(self, z: np.ndarray) -> dict[str, float]:
+        return dict(zip(self.rules, (1.0 / (1.0 + np.exp(-z))).tolist(), strict=True))
 
     def contributions(self, feats: Features, rule: str, k: int = TOP_FEATURES) -> list[tuple[str, float]]:
         """The `k` features with the largest part in the rule's score, largest first."""
@@ -267,10 +272,11 @@ class LearnedModel:
         named the rule). A detector's candidate lends its span and evidence; without
         one, the sentence that weighed most is the span."""
         feats = extract(ctx, kept, removed)
-        probs = self.probabilities(feats)
+        z = self.logits(feats)
         thresholds = self.thresholds[sensitivity]
-        if not kept and all(p < thresholds[r] for r, p in probs.items()):
-            return [], SegmentScore(feats, probs, thresholds, [])
+        if not kept and (z < self._logit_thresholds[sensitivity]).all():  # the common case
+            return [], SegmentScore(feats, self._probs(z), thresholds, [])
+        probs = self._probs(z)
         trust: dict[str, float] = {}
         for c in kept:
             factor = PRECISE_TRUST if c.finding.score >= PRECISE_SCORE else DETECTOR_TRUST
