@@ -283,7 +283,10 @@ class LearnedModel:
             trust[c.rule] = min(trust.get(c.rule, 1.0), factor)
         detected = trust.keys()
         thresholds = {r: t * trust.get(r, 1.0) for r, t in thresholds.items()}
-        found = {CATEGORY_ALIAS.get(c, c) for c, hs in ctx.hits.by_category.items() if hs}
+        # a disguise alone never means stop: the anchor must be an exact (not pinyin) cue
+        found = {
+            CATEGORY_ALIAS.get(c, c) for c, hs in ctx.hits.by_category.items() if any(not h.weak for h in hs)
+        }
         findings: list[Finding] = []
         by_rule: dict[str, list[Candidate]] = {}
         for c in kept:

@@ -16,6 +16,7 @@ Deterministic: same inputs, same bytes out. Nothing is downloaded.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import time
 from collections import Counter
@@ -39,6 +40,7 @@ MIN_NAMED_DF, MIN_GRAM_DF, MAX_GRAMS = 2, 3, 120_000
 REAL_WEIGHT = 0.5  # real everyday text: many lines, each worth less than a written example
 ANCHOR_COVER = 0.99  # share of a rule's positives its anchor categories must cover
 ANCHOR_LIFT = 2.0
+THRESHOLD_FLOOR = 0.1  # no rule is found on less than this probability
 GATE_LOSS = 0.01  # share of the positives the model catches that the screen may leave unscored
 _CHANNELS = tuple(Channel)
 ALIAS_RULES = {name: rule for (_, rule), name in DETECTOR_NAMES.items()}
@@ -101,12 +103,14 @@ def collect(settings: Settings) -> tuple[list[Example], LoadReport]:
     return base + (augmented(base) if settings.augment else []), report
 
 
-def evidence(reviewer: Reviewer, ex: Example) -> tuple[Features, frozenset[str]]:
-    """Features of one example as the engine sees it, and its hit categories."""
+def evidence(reviewer: Reviewer, ex: Example) -> tuple[Features, frozenset[str], frozenset[str]]:
+    """Features of one example as the engine sees it, its hit categories and the ones hit
+    by an exact (not disguised) cue."""
     trace = reviewer.trace(ex.text, ex.channel)
     st = trace.segments[0]
     ctx = Reviewer._context(st.norm, st.hits, ex.channel, "text", "text", frozenset())
-    return extract(ctx, st.candidates, st.removed), frozenset(st.hits.by_category)
+    exact = frozenset(c for c, hs in st.hits.by_category.items() if any(not h.weak for h in hs))
+    return extract(ctx, st.candidates, st.removed), frozenset(st.hits.by_category), exact
 
 
 def gate_terms(categories) -> list[str]:
@@ -232,7 +236,10 @@ def thresholds(p: np.ndarray, y: np.ndarray, beta: float) -> float:
     f = np.where(distinct, f, -1)
     i = int(np.argmax(f))
     below = ps[i + 1] if i + 1 < len(ps) else 0.0
-    return float(min(max((ps[i] + below) / 2, 0.02), 0.98))
+    # halfway in log-odds between the last probability kept and the next, never below the floor
+    lo, hi = (min(max(x, 1e-4), 1 - 1e-4) for x in (below, ps[i]))
+    mid = 0.5 * (math.log(lo / (1 - lo)) + math.log(hi / (1 - hi)))
+    return float(min(max(1 / (1 + math.exp(-mid)), THRESHOLD_FLOOR), 0.98))
 
 
 BETAS = {"standard": 1.0, "high": 2.5}  # F-beta each threshold set maximises on validation
@@ -254,11 +261,12 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         f"R10 修正 {sum(load.fixed.values())}）"
     )
     reviewer = Reviewer(model=False)
-    feats, cats = [], []
+    feats, cats, exact = [], [], []
     for ex in examples:
-        f, c = evidence(reviewer, ex)
+        f, c, e = evidence(reviewer, ex)
         feats.append(f)
         cats.append(c)
+        exact.append(e)
     log(f"特征提取完成（{time.time() - t0:.0f} 秒）")
     is_train = np.array([ex.split == "train" for ex in examples])
     val = ~is_train
@@ -294,7 +302,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
             for f in feats
         ]
     )
-    anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in cats]) | detected
+    anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in exact]) | detected
     probs *= anchored
     calib = val & original
     thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
