@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baomi import detectors as _detectors  # noqa: F401  (registers the detectors)
 from baomi.catalog import tip
 from baomi.detectors.base import REGISTRY, Candidate, Context
 from baomi.errors import EmptyMessageError
 from baomi.filters import apply_filters
-from baomi.learn.model import LearnedModel, SegmentScore, default_model
 from baomi.match import Hits, Matcher, default_matcher
 from baomi.model import (
     RULE_IDS,
@@ -33,6 +33,9 @@ from baomi.model import (
 )
 from baomi.policy import Policy, load_policy
 from baomi.text.normalise import NormalisedText, normalise
+
+if TYPE_CHECKING:  # numpy loads with the model, on first review, not on import
+    from baomi.learn.model import LearnedModel, SegmentScore
 
 _RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
 _DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
@@ -108,6 +111,8 @@ class Reviewer:
         if arg is False:
             return None
         if self._model is None:
+            from baomi.learn.model import LearnedModel, default_model
+
             if isinstance(arg, LearnedModel):
                 self._model = arg
             elif arg is not None and arg is not True:
