@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[attachments,service,dev,ray]'
+	$(BIN)/python -m pip install -q -e '.[attachments,service,dev,ray,train]'
 	@# a venv made before rapidocr 3: drop the old OCR package and its second, full cv2
 	if $(BIN)/python -m pip show -q opencv-python >/dev/null 2>&1; then \
 	  $(BIN)/python -m pip uninstall -q -y rapidocr-onnxruntime opencv-python && \

@@ -63,8 +63,12 @@ def summarize_verdict(text: str, verdict) -> Summary:
     return Summary(decision != "allow", frozenset(kinds), decision)
 
 
-def agreement(messages: Sequence[ChatMessage], summaries: dict[str, list[Summary]],
-              a: str = "baomi", b: str = "presidio") -> list[dict]:
+def agreement(
+    messages: Sequence[ChatMessage],
+    summaries: dict[str, list[Summary]],
+    a: str = "baomi",
+    b: str = "presidio",
+) -> list[dict]:
     """Per PII kind and message group: planted count, what each engine found, and how
     far `a` and `b` agree (both, only a, only b). Groups: `duty` (personal data in a
     work context: lists, screenings, payouts), `own` (a person's own number: a
@@ -92,9 +96,17 @@ def agreement(messages: Sequence[ChatMessage], summaries: dict[str, list[Summary
                 only_b += hit[b] and not hit[a]
             if group != "none" and planted == 0:
                 continue
-            rows.append({"kind": kind, "group": group, "planted": planted,
-                         **{f"found_{n}": found[n] for n in names},
-                         "both": both, f"only_{a}": only_a, f"only_{b}": only_b})
+            rows.append(
+                {
+                    "kind": kind,
+                    "group": group,
+                    "planted": planted,
+                    **{f"found_{n}": found[n] for n in names},
+                    "both": both,
+                    f"only_{a}": only_a,
+                    f"only_{b}": only_b,
+                }
+            )
     return rows
 
 
@@ -102,12 +114,12 @@ def flag_rates(messages: Sequence[ChatMessage], summaries: dict[str, list[Summar
     """Share of messages each engine flags, by generated group."""
     groups = {"clean": [], "lookalike": [], "positive": []}
     for i, m in enumerate(messages):
-        g = "positive" if m.positive else ("lookalike" if m.kind.startswith("lookalike")
-                                           else "clean")
+        g = "positive" if m.positive else ("lookalike" if m.kind.startswith("lookalike") else "clean")
         groups[g].append(i)
     out = {}
     for name, summ in summaries.items():
-        out[name] = {g: (sum(summ[i].flagged for i in idx) / len(idx) if idx else None)
-                     for g, idx in groups.items()}
+        out[name] = {
+            g: (sum(summ[i].flagged for i in idx) / len(idx) if idx else None) for g, idx in groups.items()
+        }
     out["_counts"] = {g: len(idx) for g, idx in groups.items()}
     return out

@@ -58,13 +58,29 @@ class Sizes:
     chunk: int = 1000
 
 
-FULL = Sizes(chat=200_000, dev=30_000, short_latency=20_000, long_latency=3_000,
-             docs=(10_000, 100_000, 1_000_000, 10_000_000), startup_reps=5, probe_chat=200_000)
-QUICK = Sizes(chat=5_000, dev=1_500, short_latency=2_000, long_latency=300,
-              docs=(10_000, 100_000, 1_000_000), startup_reps=2, probe_chat=5_000, chunk=500)
+FULL = Sizes(
+    chat=200_000,
+    dev=30_000,
+    short_latency=20_000,
+    long_latency=3_000,
+    docs=(10_000, 100_000, 1_000_000, 10_000_000),
+    startup_reps=5,
+    probe_chat=200_000,
+)
+QUICK = Sizes(
+    chat=5_000,
+    dev=1_500,
+    short_latency=2_000,
+    long_latency=300,
+    docs=(10_000, 100_000, 1_000_000),
+    startup_reps=2,
+    probe_chat=5_000,
+    chunk=500,
+)
 
 
 # --------------------------------------------------------------------------- engines
+
 
 @dataclass
 class Engine:
@@ -97,8 +113,7 @@ def presidio_engine() -> Engine:
         return analyze(text)
 
     def summarize(text: str, results) -> Summary:
-        return Summary(bool(results), frozenset(peer.pii_kinds(results)),
-                       "hit" if results else "none")
+        return Summary(bool(results), frozenset(peer.pii_kinds(results)), "hit" if results else "none")
 
     return Engine("presidio", call, summarize, _version("presidio-analyzer"))
 
@@ -127,6 +142,7 @@ def _version(dist: str) -> str:
 
 # --------------------------------------------------------------------------- timing
 
+
 @dataclass
 class Run:
     """Totals per engine: wall and CPU seconds, per-message latencies (ns), summaries."""
@@ -138,8 +154,13 @@ class Run:
     summaries: dict[str, list[Summary]] = field(default_factory=dict)
 
 
-def interleaved(engines: Sequence[Engine], items: Sequence[tuple[str, str]], chunk: int,
-                per_message: bool = False, summarize: bool = False) -> Run:
+def interleaved(
+    engines: Sequence[Engine],
+    items: Sequence[tuple[str, str]],
+    chunk: int,
+    per_message: bool = False,
+    summarize: bool = False,
+) -> Run:
     """Run every engine over `items`, chunk by chunk, rotating the engine order.
 
     Wall time is what a caller waits; CPU time (this thread's) is the engine's own
@@ -174,7 +195,8 @@ def interleaved(engines: Sequence[Engine], items: Sequence[tuple[str, str]], chu
             run.wall[e.name] += wall() - w0
             if summarize:
                 run.summaries[e.name].extend(
-                    e.summarize(text, res) for (text, _), res in zip(part, out, strict=True))
+                    e.summarize(text, res) for (text, _), res in zip(part, out, strict=True)
+                )
     return run
 
 
@@ -186,13 +208,15 @@ def percentile(sorted_values: Sequence[float], p: float) -> float:
 
 def latency_stats(wall_ns: list[int], cpu_ns: list[int]) -> dict[str, float]:
     w, c = sorted(wall_ns), sorted(cpu_ns)
-    return {"n": len(w),
-            "p50_us": round(percentile(c, 50) / 1000, 1),
-            "p99_us": round(percentile(c, 99) / 1000, 1),
-            "max_us": round(c[-1] / 1000, 1),
-            "wall_p50_us": round(percentile(w, 50) / 1000, 1),
-            "wall_p99_us": round(percentile(w, 99) / 1000, 1),
-            "wall_max_us": round(w[-1] / 1000, 1)}
+    return {
+        "n": len(w),
+        "p50_us": round(percentile(c, 50) / 1000, 1),
+        "p99_us": round(percentile(c, 99) / 1000, 1),
+        "max_us": round(c[-1] / 1000, 1),
+        "wall_p50_us": round(percentile(w, 50) / 1000, 1),
+        "wall_p99_us": round(percentile(w, 99) / 1000, 1),
+        "wall_max_us": round(w[-1] / 1000, 1),
+    }
 
 
 def slope(xs: Sequence[float], ys: Sequence[float]) -> float:
@@ -200,8 +224,7 @@ def slope(xs: Sequence[float], ys: Sequence[float]) -> float:
     lx = [math.log(x) for x in xs]
     ly = [math.log(y) for y in ys]
     mx, my = statistics.fmean(lx), statistics.fmean(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum(
-        (a - mx) ** 2 for a in lx)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
 
 
 def long_docs(engines: Sequence[Engine], sizes: Sequence[int]) -> dict:
@@ -237,8 +260,9 @@ def long_docs(engines: Sequence[Engine], sizes: Sequence[int]) -> dict:
             "exponent": round(slope(sizes, c), 3) if len(sizes) > 1 else None,
             # slope between each size and the next: a cost that turns quadratic only
             # at the top shows here before it moves the overall fit
-            "local_exponents": [round(slope(sizes[i : i + 2], c[i : i + 2]), 3)
-                                for i in range(len(sizes) - 1)],
+            "local_exponents": [
+                round(slope(sizes[i : i + 2], c[i : i + 2]), 3) for i in range(len(sizes) - 1)
+            ],
             "wall_seconds": [round(t, 5) for t in w],
             "wall_exponent": round(slope(sizes, w), 3) if len(sizes) > 1 else None,
         }
@@ -247,13 +271,15 @@ def long_docs(engines: Sequence[Engine], sizes: Sequence[int]) -> dict:
 
 # --------------------------------------------------------------------------- subprocesses
 
+
 def startup(engine_module: str, reps: int) -> dict:
     """Wall time of a fresh interpreter that imports the engine and gives one verdict."""
     code = {
         "python": "pass",
         "baomi": f"from {engine_module} import review; review({STARTUP_TEXT!r}, channel='direct')",
-        "presidio": ("from bench.peers.presidio_peer import PresidioPeer; "
-                     f"PresidioPeer().analyze({STARTUP_TEXT!r})"),
+        "presidio": (
+            f"from bench.peers.presidio_peer import PresidioPeer; PresidioPeer().analyze({STARTUP_TEXT!r})"
+        ),
     }
     out = {}
     for name, src in code.items():
@@ -266,8 +292,7 @@ def startup(engine_module: str, reps: int) -> dict:
     return out
 
 
-def memory(engine_modules: dict[str, str], chat_items: Sequence[tuple[str, str]],
-           doc_bytes: int) -> dict:
+def memory(engine_modules: dict[str, str], chat_items: Sequence[tuple[str, str]], doc_bytes: int) -> dict:
     """Peak RSS of a fresh interpreter per engine (see bench/_probe.py)."""
     OUT_DIR.mkdir(exist_ok=True)
     chat_path = OUT_DIR / "probe_chat.jsonl"
@@ -279,9 +304,21 @@ def memory(engine_modules: dict[str, str], chat_items: Sequence[tuple[str, str]]
     out = {"doc_bytes": doc_bytes}
     for name, module in engine_modules.items():
         proc = subprocess.run(
-            [sys.executable, "-m", "bench._probe", "--engine", module,
-             "--chat", str(chat_path), "--doc", str(doc_path)],
-            check=True, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-m",
+                "bench._probe",
+                "--engine",
+                module,
+                "--chat",
+                str(chat_path),
+                "--doc",
+                str(doc_path),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         out[name] = json.loads(proc.stdout.strip().splitlines()[-1])
     return out
 
@@ -320,12 +357,19 @@ def workers_throughput(module: str, items: Sequence[tuple[str, str]], n: int) ->
         done = pool.map(_worker_run, ranges, chunksize=1)
         seconds = time.perf_counter() - t0
     cpu = sum(c for _, c in done)
-    return {"n": n, "messages": len(items), "seconds": round(seconds, 3),
-            "msgs_per_s": round(len(items) / seconds), "worker_cpu_s": round(cpu, 3),
-            "msgs_per_cpu_s": round(len(items) / cpu), "flagged": sum(f for f, _ in done)}
+    return {
+        "n": n,
+        "messages": len(items),
+        "seconds": round(seconds, 3),
+        "msgs_per_s": round(len(items) / seconds),
+        "worker_cpu_s": round(cpu, 3),
+        "msgs_per_cpu_s": round(len(items) / cpu),
+        "flagged": sum(f for f, _ in done),
+    }
 
 
 # --------------------------------------------------------------------------- output
+
 
 def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = [[str(h) for h in headers]] + [[_fmt(c) for c in row] for row in rows]
@@ -333,8 +377,11 @@ def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) 
     lines = [title, "  ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells[1:]:
-        lines.append("  ".join(c.rjust(w) if i else c.ljust(w)
-                               for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -366,6 +413,7 @@ def log(msg: str) -> None:
 
 # --------------------------------------------------------------------------- main
 
+
 def throughput_figures(run: Run, n: int) -> dict:
     """msgs/s per engine from CPU time (and from wall time), and baomi's ratios."""
     cpu = {name: n / t for name, t in run.cpu.items()}
@@ -382,25 +430,35 @@ def throughput_figures(run: Run, n: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="baomi benchmark with Presidio and plain-re peers")
     ap.add_argument("--quick", action="store_true", help="small sizes (CI smoke run)")
-    ap.add_argument("--workers", type=int, default=None,
-                    help="worker processes for batch throughput (default: usable CPUs)")
-    ap.add_argument("--dev", type=Path, default=None,
-                    help="dev corpus JSONL to repeat as a second chat corpus")
-    ap.add_argument("--engine", default="baomi",
-                    help="module with Reviewer/review to benchmark (default: baomi)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes for batch throughput (default: usable CPUs)",
+    )
+    ap.add_argument(
+        "--dev", type=Path, default=None, help="dev corpus JSONL to repeat as a second chat corpus"
+    )
+    ap.add_argument(
+        "--engine", default="baomi", help="module with Reviewer/review to benchmark (default: baomi)"
+    )
     ap.add_argument("--seed", type=int, default=20240)
-    ap.add_argument("--check", action="store_true",
-                    help="exit 1 when a target of the issue is missed")
+    ap.add_argument("--check", action="store_true", help="exit 1 when a target of the issue is missed")
     args = ap.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     t_start = time.perf_counter()
 
     old_affinity, cpu = pin_one_cpu()
     n_workers = args.workers or (len(old_affinity) if old_affinity else os.cpu_count() or 1)
-    report: dict = {"bench": "baomi", "mode": "quick" if args.quick else "full",
-                    "engine": args.engine, "python": platform.python_version(),
-                    "pinned_cpu": cpu, "cpus": len(old_affinity or ()) or os.cpu_count(),
-                    "loadavg_start": _loadavg()}
+    report: dict = {
+        "bench": "baomi",
+        "mode": "quick" if args.quick else "full",
+        "engine": args.engine,
+        "python": platform.python_version(),
+        "pinned_cpu": cpu,
+        "cpus": len(old_affinity or ()) or os.cpu_count(),
+        "loadavg_start": _loadavg(),
+    }
     out: list[str] = []
 
     log("start-up (fresh interpreters)")
@@ -414,12 +472,14 @@ def main(argv: list[str] | None = None) -> int:
     log(f"generating {sizes.chat:,} chat messages and {sizes.long_latency:,} of 1,000 chars")
     messages = chat_corpus(sizes.chat, args.seed)
     items = [(m.text, m.channel) for m in messages]
-    long_items = [(long_text(1000, args.seed + i), CHANNEL_LONG)
-                  for i in range(sizes.long_latency)]
+    long_items = [(long_text(1000, args.seed + i), CHANNEL_LONG) for i in range(sizes.long_latency)]
     dev_items: list[tuple[str, str]] = []
     if args.dev:
-        dev = [(d["text"], d["channel"]) for d in map(json.loads, args.dev.read_text(
-            encoding="utf-8").splitlines()) if d.get("text")]
+        dev = [
+            (d["text"], d["channel"])
+            for d in map(json.loads, args.dev.read_text(encoding="utf-8").splitlines())
+            if d.get("text")
+        ]
         dev_items = (dev * (sizes.dev // len(dev) + 1))[: max(sizes.dev, len(dev))]
     # The harness's own objects (corpora, results) leave the collector's view, so a
     # full collection during a timed call costs what the engine allocated, not them.
@@ -438,58 +498,108 @@ def main(argv: list[str] | None = None) -> int:
     corpora = [("generated chat", chat)]
     if dev_items:
         log(f"dev corpus repeated ({args.dev})")
-        report["dev"] = throughput_figures(interleaved(engines, dev_items, sizes.chunk),
-                                           len(dev_items))
+        report["dev"] = throughput_figures(interleaved(engines, dev_items, sizes.chunk), len(dev_items))
         report["dev"]["distinct"] = len(dev)
         corpora.append(("dev corpus repeated", report["dev"]))
     rows = []
     for label, f in corpora:
-        rows.append([label, f["messages"], *(f[f"{n}_msgs_per_s"] for n in names),
-                     f["ratio_vs_presidio"], f["ratio_vs_naive_re"]])
-        rows.append(["  (wall clock)", "", *(f[f"{n}_wall_msgs_per_s"] for n in names),
-                     f["wall_ratio_vs_presidio"], f["wall_ratio_vs_naive_re"]])
-    out.append(table(f"Messages/s on one core (cpu {cpu}; CPU time, wall clock below)",
-                     ["corpus", "messages", *names, "baomi/presidio", "baomi/naive_re"], rows))
+        rows.append(
+            [
+                label,
+                f["messages"],
+                *(f[f"{n}_msgs_per_s"] for n in names),
+                f["ratio_vs_presidio"],
+                f["ratio_vs_naive_re"],
+            ]
+        )
+        rows.append(
+            [
+                "  (wall clock)",
+                "",
+                *(f[f"{n}_wall_msgs_per_s"] for n in names),
+                f["wall_ratio_vs_presidio"],
+                f["wall_ratio_vs_naive_re"],
+            ]
+        )
+    out.append(
+        table(
+            f"Messages/s on one core (cpu {cpu}; CPU time, wall clock below)",
+            ["corpus", "messages", *names, "baomi/presidio", "baomi/naive_re"],
+            rows,
+        )
+    )
 
     log("latency per message")
     lat = {}
-    for kind, its, chunk in (("short", items[: sizes.short_latency], 500),
-                             ("1000_chars", long_items, 100)):
+    for kind, its, chunk in (("short", items[: sizes.short_latency], 500), ("1000_chars", long_items, 100)):
         run = interleaved(engines, its, chunk, per_message=True)
         lat[kind] = {n: latency_stats(run.wall_ns[n], run.cpu_ns[n]) for n in names}
     report["latency"] = lat
     del run, long_items
-    rows = [[f"{kind} ({lat[kind]['baomi']['n']:,})", n, st["p50_us"], st["p99_us"],
-             st["max_us"], st["wall_p50_us"], st["wall_p99_us"], st["wall_max_us"]]
-            for kind in lat for n in names for st in [lat[kind][n]]]
-    out.append(table("Latency per message, µs (CPU time; wall clock on the right)",
-                     ["messages", "engine", "p50", "p99", "max", "wall p50", "wall p99",
-                      "wall max"], rows))
+    rows = [
+        [
+            f"{kind} ({lat[kind]['baomi']['n']:,})",
+            n,
+            st["p50_us"],
+            st["p99_us"],
+            st["max_us"],
+            st["wall_p50_us"],
+            st["wall_p99_us"],
+            st["wall_max_us"],
+        ]
+        for kind in lat
+        for n in names
+        for st in [lat[kind][n]]
+    ]
+    out.append(
+        table(
+            "Latency per message, µs (CPU time; wall clock on the right)",
+            ["messages", "engine", "p50", "p99", "max", "wall p50", "wall p99", "wall max"],
+            rows,
+        )
+    )
 
     log("long documents " + ", ".join(f"{s:,} B" for s in sizes.docs))
     docs = long_docs(engines, sizes.docs)
     report["long_docs"] = docs
-    rows = [[f"{size:,}", *(docs[n]["seconds"][i] for n in names),
-             *(docs[n]["mb_per_s"][i] for n in names)] for i, size in enumerate(sizes.docs)]
+    rows = [
+        [f"{size:,}", *(docs[n]["seconds"][i] for n in names), *(docs[n]["mb_per_s"][i] for n in names)]
+        for i, size in enumerate(sizes.docs)
+    ]
     for i in range(1, len(sizes.docs)):
-        rows.append([f"  exponent {sizes.docs[i - 1]:,} → {sizes.docs[i]:,}",
-                     *(docs[n]["local_exponents"][i - 1] for n in names), "", "", ""])
+        rows.append(
+            [
+                f"  exponent {sizes.docs[i - 1]:,} → {sizes.docs[i]:,}",
+                *(docs[n]["local_exponents"][i - 1] for n in names),
+                "",
+                "",
+                "",
+            ]
+        )
     rows.append(["growth exponent (fit)", *(docs[n]["exponent"] for n in names), "", "", ""])
     rows.append(["  (wall clock)", *(docs[n]["wall_exponent"] for n in names), "", "", ""])
-    out.append(table("Long documents (median CPU seconds; MB/s of UTF-8 text)",
-                     ["bytes", *(f"{n} s" for n in names), *(f"{n} MB/s" for n in names)],
-                     rows))
+    out.append(
+        table(
+            "Long documents (median CPU seconds; MB/s of UTF-8 text)",
+            ["bytes", *(f"{n} s" for n in names), *(f"{n} MB/s" for n in names)],
+            rows,
+        )
+    )
 
     log("peak memory (fresh interpreters)")
-    mem = memory({"baomi": args.engine, "presidio": "presidio"},
-                 items[: sizes.probe_chat], sizes.docs[-1])
+    mem = memory({"baomi": args.engine, "presidio": "presidio"}, items[: sizes.probe_chat], sizes.docs[-1])
     report["memory_mib"] = mem
-    out.append(table(
-        f"Peak RSS, MiB ({mem['baomi']['chat_messages']:,} chat messages, then one "
-        f"{sizes.docs[-1]:,}-byte document)",
-        ["engine", "first verdict", "after chat", "after doc", "growth in doc review"],
-        [[n, mem[n]["ready"], mem[n]["after_chat"], mem[n]["after_doc"], mem[n]["doc_growth"]]
-         for n in ("baomi", "presidio")]))
+    out.append(
+        table(
+            f"Peak RSS, MiB ({mem['baomi']['chat_messages']:,} chat messages, then one "
+            f"{sizes.docs[-1]:,}-byte document)",
+            ["engine", "first verdict", "after chat", "after doc", "growth in doc review"],
+            [
+                [n, mem[n]["ready"], mem[n]["after_chat"], mem[n]["after_doc"], mem[n]["doc_growth"]]
+                for n in ("baomi", "presidio")
+            ],
+        )
+    )
 
     if old_affinity:
         os.sched_setaffinity(0, old_affinity)
@@ -498,28 +608,50 @@ def main(argv: list[str] | None = None) -> int:
     wk["speedup_vs_one_core_wall"] = round(wk["msgs_per_s"] / chat["baomi_wall_msgs_per_s"], 2)
     report["workers"] = wk
     st = report["startup_s"]
-    out.append(table(
-        "Start-up to first verdict (fresh interpreter, median wall s) and batch throughput",
-        ["figure", "value"],
-        [["python -c pass", st["python"]], ["baomi: import + first review", st["baomi"]],
-         ["presidio: import + build + first analyze", st["presidio"]],
-         [f"baomi --workers {n_workers}: msgs/s (wall)", wk["msgs_per_s"]],
-         ["  speed-up over one core (wall)", wk["speedup_vs_one_core_wall"]],
-         ["  workers' msgs per CPU-second", wk["msgs_per_cpu_s"]],
-         ["  load average at start / end", f"{report['loadavg_start']} / {_loadavg()}"]]))
+    out.append(
+        table(
+            "Start-up to first verdict (fresh interpreter, median wall s) and batch throughput",
+            ["figure", "value"],
+            [
+                ["python -c pass", st["python"]],
+                ["baomi: import + first review", st["baomi"]],
+                ["presidio: import + build + first analyze", st["presidio"]],
+                [f"baomi --workers {n_workers}: msgs/s (wall)", wk["msgs_per_s"]],
+                ["  speed-up over one core (wall)", wk["speedup_vs_one_core_wall"]],
+                ["  workers' msgs per CPU-second", wk["msgs_per_cpu_s"]],
+                ["  load average at start / end", f"{report['loadavg_start']} / {_loadavg()}"],
+            ],
+        )
+    )
 
     fr = report["flag_rates"]
     groups = ("clean", "lookalike", "positive")
-    out.append(table(
-        "Share of generated messages flagged (baomi: a decision other than allow)",
-        ["engine", *(f"{g} ({fr['_counts'][g]:,})" for g in groups)],
-        [[n, *(f"{fr[n][g]:.1%}" for g in groups)] for n in names]))
-    out.append(table(
-        "Personal data both can express, in messages (duty: other people's data in a "
-        "work context; own: one's own number; none: nothing of that kind planted)",
-        ["kind", "group", "planted", *names, "both", "only baomi", "only presidio"],
-        [[r["kind"], r["group"], r["planted"], *(r[f"found_{n}"] for n in names), r["both"],
-          r["only_baomi"], r["only_presidio"]] for r in report["pii_agreement"]]))
+    out.append(
+        table(
+            "Share of generated messages flagged (baomi: a decision other than allow)",
+            ["engine", *(f"{g} ({fr['_counts'][g]:,})" for g in groups)],
+            [[n, *(f"{fr[n][g]:.1%}" for g in groups)] for n in names],
+        )
+    )
+    out.append(
+        table(
+            "Personal data both can express, in messages (duty: other people's data in a "
+            "work context; own: one's own number; none: nothing of that kind planted)",
+            ["kind", "group", "planted", *names, "both", "only baomi", "only presidio"],
+            [
+                [
+                    r["kind"],
+                    r["group"],
+                    r["planted"],
+                    *(r[f"found_{n}"] for n in names),
+                    r["both"],
+                    r["only_baomi"],
+                    r["only_presidio"],
+                ]
+                for r in report["pii_agreement"]
+            ],
+        )
+    )
 
     figures = {
         "ratio_vs_presidio": chat["ratio_vs_presidio"],
@@ -533,10 +665,14 @@ def main(argv: list[str] | None = None) -> int:
         ok = value is not None and (value >= limit if op == ">=" else value <= limit)
         targets[name] = {"value": value, "ok": ok}
     report["targets"] = targets
-    out.append(table("Targets of the issue (CPU-time figures)" + (
-        " — quick run: sizes too small to judge" if args.quick else ""),
-        ["target", "value", "met"],
-        [[k, v["value"], "yes" if v["ok"] else "NO"] for k, v in targets.items()]))
+    out.append(
+        table(
+            "Targets of the issue (CPU-time figures)"
+            + (" — quick run: sizes too small to judge" if args.quick else ""),
+            ["target", "value", "met"],
+            [[k, v["value"], "yes" if v["ok"] else "NO"] for k, v in targets.items()],
+        )
+    )
     report["loadavg_end"] = _loadavg()
     report["wall_s"] = round(time.perf_counter() - t_start, 1)
 

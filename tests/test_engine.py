@@ -52,7 +52,7 @@ def test_evidence_and_reprs_are_masked(reviewer):
 
 def test_findings_below_the_policy_threshold_do_not_decide(tmp_path):
     policy = tmp_path / "p.yaml"
-    policy.write_text("min_score: 0.99\n", encoding="utf-8")
+    policy.write_text("min_score: 1.0\n", encoding="utf-8")  # learned scores are calibrated, < 1
     strict = Reviewer(policy)
     assert strict.review("县长下周一去省里开会，车辆你来安排", "direct").decision is Decision.ALLOW
 

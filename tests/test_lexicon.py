@@ -26,3 +26,19 @@ def test_compounds_get_disguised_forms():
     assert any(c.category == "key_place" and c.weak for c in lexicon["保蜜室"])
     assert any(c.category == "level" and c.weak for c in lexicon["鸡密"])
     assert all(not c.weak for c in lexicon["机要室"])
+
+
+def test_every_strong_cue_has_disguised_forms_not_only_markings():
+    lexicon = load_lexicon()
+
+    def weak(term: str, category: str) -> bool:
+        return any(c.category == category and c.weak for c in lexicon.get(term, ()))
+
+    assert weak("tlg", "draft_formal") and weak("讨论搞", "draft_formal")
+    assert weak("nb资料", "internal_mark") and weak("内不资料", "internal_mark")
+    assert weak("yiqing", "emergency") and weak("疫晴", "emergency")
+    assert weak("sj", "leader") and weak("xianzhang", "leader")
+    assert weak("jys", "key_place")
+    assert weak("wangchuan", "hearsay")
+    # words not marked strong get no variants: the automaton stays small
+    assert "kaihui" not in lexicon and len(lexicon) < 12_000

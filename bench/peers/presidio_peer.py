@@ -78,32 +78,42 @@ class BlankChineseNlpEngine(SpacyNlpEngine):
     def _doc_to_nlp_artifact(self, doc, language: str) -> NlpArtifacts:
         # Tokens stay available, but no per-token lemmas or keywords: they feed only
         # context enhancement, which none of these recognizers uses.
-        return NlpArtifacts(entities=[], tokens=doc, tokens_indices=[], lemmas=[],
-                            nlp_engine=None, language=language)
+        return NlpArtifacts(
+            entities=[], tokens=doc, tokens_indices=[], lemmas=[], nlp_engine=None, language=language
+        )
 
 
 class NoContextEnhancer(ContextAwareEnhancer):
     """No context enhancement: the recognizers carry no context words."""
 
     def __init__(self) -> None:
-        super().__init__(context_similarity_factor=0, min_score_with_context_similarity=0,
-                         context_prefix_count=0, context_suffix_count=0)
+        super().__init__(
+            context_similarity_factor=0,
+            min_score_with_context_similarity=0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
 
-    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers,
-                              context=None):
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
         return raw_results
 
 
 class CnIdRecognizer(PatternRecognizer):
     """Mainland resident ID number, 18 characters, MOD 11-2 check digit."""
 
-    REGEX = (r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
-             r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
+    REGEX = (
+        r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
+        r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])"
+    )
 
     def __init__(self) -> None:
-        super().__init__("CN_ID_NUMBER", name="CnIdRecognizer", supported_language=LANG,
-                         patterns=[Pattern("cn_id_18", self.REGEX, 0.5)],
-                         global_regex_flags=FLAGS)
+        super().__init__(
+            "CN_ID_NUMBER",
+            name="CnIdRecognizer",
+            supported_language=LANG,
+            patterns=[Pattern("cn_id_18", self.REGEX, 0.5)],
+            global_regex_flags=FLAGS,
+        )
 
     def validate_result(self, pattern_text: str) -> bool:
         return id_check_digit(pattern_text[:17]) == pattern_text[17].upper()
@@ -115,9 +125,13 @@ class CnMobileRecognizer(PatternRecognizer):
     REGEX = r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])"
 
     def __init__(self) -> None:
-        super().__init__("CN_MOBILE", name="CnMobileRecognizer", supported_language=LANG,
-                         patterns=[Pattern("cn_mobile", self.REGEX, 0.6)],
-                         global_regex_flags=FLAGS)
+        super().__init__(
+            "CN_MOBILE",
+            name="CnMobileRecognizer",
+            supported_language=LANG,
+            patterns=[Pattern("cn_mobile", self.REGEX, 0.6)],
+            global_regex_flags=FLAGS,
+        )
 
 
 class BankCardRecognizer(PatternRecognizer):
@@ -126,9 +140,13 @@ class BankCardRecognizer(PatternRecognizer):
     REGEX = r"(?<![0-9])(?:62|4[0-9]|5[1-5])[0-9]{2}(?:[ -]?[0-9]{4}){3}(?:[0-9]{3})?(?![0-9])"
 
     def __init__(self) -> None:
-        super().__init__("BANK_CARD", name="BankCardRecognizer", supported_language=LANG,
-                         patterns=[Pattern("bank_card", self.REGEX, 0.3)],
-                         global_regex_flags=FLAGS)
+        super().__init__(
+            "BANK_CARD",
+            name="BankCardRecognizer",
+            supported_language=LANG,
+            patterns=[Pattern("bank_card", self.REGEX, 0.3)],
+            global_regex_flags=FLAGS,
+        )
 
     def validate_result(self, pattern_text: str) -> bool:
         digits = pattern_text.replace(" ", "").replace("-", "")
@@ -138,14 +156,19 @@ class BankCardRecognizer(PatternRecognizer):
 class SecretMarkingRecognizer(PatternRecognizer):
     """Classification markings and internal-use words as one regex alternation."""
 
-    REGEX = (r"(?:绝密|机密|秘密|内部)\s*★\s*(?:[0-9]+年|长期)?"
-             r"|内部资料|严禁外传|此件不公开|不予公开|仅供内部参考|涉密")
+    REGEX = (
+        r"(?:绝密|机密|秘密|内部)\s*★\s*(?:[0-9]+年|长期)?"
+        r"|内部资料|严禁外传|此件不公开|不予公开|仅供内部参考|涉密"
+    )
 
     def __init__(self) -> None:
-        super().__init__("CN_SECRET_MARKING", name="SecretMarkingRecognizer",
-                         supported_language=LANG,
-                         patterns=[Pattern("cn_marking", self.REGEX, 0.8)],
-                         global_regex_flags=FLAGS)
+        super().__init__(
+            "CN_SECRET_MARKING",
+            name="SecretMarkingRecognizer",
+            supported_language=LANG,
+            patterns=[Pattern("cn_marking", self.REGEX, 0.8)],
+            global_regex_flags=FLAGS,
+        )
 
 
 RECOGNIZERS = (CnIdRecognizer, CnMobileRecognizer, BankCardRecognizer, SecretMarkingRecognizer)

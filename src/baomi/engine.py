@@ -35,8 +35,9 @@ from baomi.policy import Policy, load_policy
 from baomi.policy.frozen import FrozenPolicy, default_frozen_policy, freeze
 from baomi.text.normalise import NormalisedText, normalise
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads with the model, on first review, not on import
     from baomi.extract.result import Limits
+    from baomi.learn.model import LearnedModel, SegmentScore
     from baomi.ocr.base import OcrBackend
     from baomi.registry import Registry
 
@@ -65,6 +66,8 @@ class SegmentTrace:
     hits: Hits
     candidates: list[Candidate] = field(default_factory=list)
     removed: list[tuple[Candidate, str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    score: SegmentScore | None = None  # what the learned model made of it (None: not scored)
 
 
 @dataclass
@@ -79,7 +82,11 @@ class Trace:
 class Reviewer:
     """Reviews messages against one policy (validated when the reviewer is built, then
     frozen: `policy` cannot change under the reviewer). Build once, reuse: the matcher is
-    compiled on first use and cached, OCR models load on the first image."""
+    compiled on first use and cached, the learned model and OCR models load on first use.
+
+    `model`: the learned scorer — None for the policy's `model` file or the shipped one,
+    a path or a `LearnedModel`, or False for the detectors alone (what training uses).
+    `sensitivity` ("standard" | "high") overrides the policy's."""
 
     def __init__(
         self,
@@ -87,6 +94,8 @@ class Reviewer:
         *,
         ocr: OcrBackend | None = None,
         limits: Limits | None = None,
+        model: LearnedModel | str | Path | bool | None = None,
+        sensitivity: str | None = None,
         registry: Registry | str | Path | None = None,
     ) -> None:
         if policy is None:
@@ -96,6 +105,9 @@ class Reviewer:
         self._ocr = ocr
         self._limits = limits
         self._matcher: Matcher | None = None
+        self._model_arg = model
+        self._model: LearnedModel | None = None
+        self.sensitivity = sensitivity or self.policy.sensitivity
         # the unit's registry of classified documents (`baomi.registry.Registry` or its path)
         self.registry = _open_registry(registry)
 
@@ -103,6 +115,25 @@ class Reviewer:
     def policy(self) -> FrozenPolicy:
         """The reviewer's policy (immutable; `policy.with_decision(...)` gives a changed copy)."""
         return self._policy
+
+    @property
+    def scorer(self) -> LearnedModel | None:
+        """The learned model, loaded on first use (None: detectors decide alone)."""
+        arg = self._model_arg
+        if arg is False:
+            return None
+        if self._model is None:
+            from baomi.learn.model import LearnedModel, default_model
+
+            if isinstance(arg, LearnedModel):
+                self._model = arg
+            elif arg is not None and arg is not True:
+                self._model = LearnedModel.load(arg)
+            elif self.policy.model:
+                self._model = LearnedModel.load(self.policy.model)
+            else:
+                self._model = default_model()
+        return self._model
 
     @property
     def matcher(self) -> Matcher:
@@ -152,8 +183,7 @@ class Reviewer:
     def _review_text(self, text: str, channel: Channel, msg_id: str | None) -> Verdict:
         """The common case, typed text: the same stages without Message/Segment objects."""
         _require_content(text, ())
-        cands = self._review_segment(text, "text", "text", channel, _NO_MEDIA, None)
-        findings = [c.finding for c in cands]
+        findings = self._review_segment(text, "text", "text", channel, _NO_MEDIA, None)
         if self.registry is not None:
             findings += self.registry.findings(text, "text", self.policy)
         return self._decide(findings, channel, msg_id)[0]
@@ -186,8 +216,7 @@ class Reviewer:
     ) -> tuple[Verdict, list[tuple[str, Decision]]]:
         segments, media, findings = self._segments(msg)
         for seg in segments:
-            for cand in self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces):
-                findings.append(cand.finding)
+            findings += self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces)
             if self.registry is not None:
                 findings += self.registry.findings(seg.text, seg.source, self.policy)
         return self._decide(findings, msg.channel, msg.id)
@@ -245,34 +274,52 @@ class Reviewer:
         channel: Channel,
         media: frozenset[str],
         traces: list[SegmentTrace] | None,
-    ) -> list[Candidate]:
-        """Candidates of one segment (its text, `source` and media `kind`) that survived the
-        filters; every stage goes to `traces` if given."""
+    ) -> list[Finding]:
+        """Findings of one segment (its text, `source` and media `kind`): the detectors'
+        candidates that survived the filters, scored by the learned model when there is
+        one; every stage goes to `traces` if given."""
         norm = normalise(text)
         hits = self.matcher.scan(norm.text)
+        scorer = self.scorer
+        found = hits.by_category.keys()
         triggered = _detectors_by_trigger(channel)
         todo = (
-            sorted({i for c in hits.by_category for i in triggered.get(c, ())})
-            if triggered.keys() & hits.by_category.keys()  # most messages trigger nothing
+            sorted({i for c in found for i in triggered.get(c, ())})
+            if triggered.keys() & found  # most messages trigger nothing
             else ()
         )
         kept: list[Candidate] = []
         removed: list[tuple[Candidate, str, str]] = []
-        if todo:
-            seg_media = set(media)
-            if kind != "text":
-                seg_media.add(kind)
-            for tag in hits.get("media_tag"):
-                tagged = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
-                if tagged:
-                    seg_media.add(tagged)
-            ctx = Context(norm, hits, channel, source, frozenset(seg_media), kind)
+        findings: list[Finding] = []
+        score = None
+        gated = scorer is not None and scorer.gated(found, channel)
+        if todo or gated:
+            ctx = self._context(norm, hits, channel, source, kind, media)
             cands = [c for i in todo for c in REGISTRY[i].fn(ctx)]
             if cands:
                 kept, removed = apply_filters(cands, ctx)
+            if scorer is None:
+                findings = [c.finding for c in kept]
+            elif gated or kept:  # the screen only skips segments no detector found anything in
+                findings, score = scorer.review_segment(ctx, kept, removed, self.sensitivity)
         if traces is not None:
-            traces.append(SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed))
-        return kept
+            traces.append(
+                SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed, findings, score)
+            )
+        return findings
+
+    @staticmethod
+    def _context(
+        norm, hits: Hits, channel: Channel, source: str, kind: str, media: frozenset[str]
+    ) -> Context:
+        seg_media = set(media)
+        if kind != "text":
+            seg_media.add(kind)
+        for tag in hits.get("media_tag"):
+            tag_kind = next((m for k, m in _TAG_MEDIA.items() if k in tag.term), None)
+            if tag_kind:
+                seg_media.add(tag_kind)
+        return Context(norm, hits, channel, source, frozenset(seg_media), kind)
 
 
 def _open_registry(registry):

@@ -7,6 +7,7 @@ BaomiError                      base; `exit_code` for the CLI
 │   ├── ConflictingArgumentsError  a Message plus channel/attachments/id (also a TypeError)
 │   └── CorpusLineError         one malformed line of a JSONL corpus
 ├── PolicyError                 a policy file that does not validate (exit 3)
+├── ModelError                  a learned-model file that cannot be loaded (exit 5)
 └── ExtractionError             an attachment that cannot be inspected (exit 4);
                                 the engine turns it into a finding, never a pass
 """
@@ -51,6 +52,10 @@ class CorpusLineError(InputError):
 
 class PolicyError(BaomiError):
     exit_code = 3
+
+
+class ModelError(BaomiError):
+    exit_code = 5
 
 
 class ExtractionError(BaomiError):

@@ -80,8 +80,12 @@ def word_variants(word: str, positions: list[int], initials: bool = False) -> se
 
 VARIANTS_FILE = "homophone_variants.tsv"
 DISGUISED_CATEGORIES = frozenset(
-    {"level", "level_doc", "key_place", "secret_matter", "secret_meeting", "emergency", "hearsay", "leader"}
-)
+    {
+        "level", "level_doc", "key_place", "secret_matter", "secret_meeting", "emergency", "hearsay",
+        "leader", "internal_mark", "internal_doc", "draft_formal", "not_public", "no_spread",
+        "leader_instruction",
+    }
+)  # fmt: skip
 
 
 def variant_key(word: str, spec: dict) -> str:

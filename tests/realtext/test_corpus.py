@@ -1,6 +1,6 @@
 import re
 
-from tests.realtext.corpus import MAX_CHARS, MIN_CHARS, available_texts, everyday_texts
+from tests.realtext.corpus import MAX_CHARS, MIN_CHARS, available_texts, everyday_texts, reserved
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -21,3 +21,8 @@ def test_news_source_is_untagged() -> None:
     news = available_texts(("news",))
     assert len(news) > 3000
     assert not any(re.search(r"/[a-z]{1,3}\b|\]n", t) for t in news[:500])
+
+
+def test_no_reserved_text_is_used() -> None:
+    texts = available_texts(("reviews", "news"))
+    assert not any(reserved(t) for t in texts)

@@ -66,7 +66,7 @@ def r01(registry: Registry, text: str) -> bool:
 def test_a_registered_page_typed_out_is_r01_with_registry_id_and_level(registry):
     verdict = Reviewer(registry=registry).review(BODY[7] + BODY[8] + BODY[9], "moments")
     assert verdict.decision is Decision.BLOCK
-    assert set(verdict.rules) == {"R01", "R10"}
+    assert {"R01", "R10"} <= set(verdict.rules)  # the learned model may add R06 (issue 8)
     finding = next(f for f in verdict.findings if f.rule == "R01")
     assert "REG-00001" in finding.evidence and "机密★10年" in finding.evidence
     assert "第2页" in finding.evidence

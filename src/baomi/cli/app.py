@@ -36,6 +36,7 @@ from baomi.cli.common import (
 )
 from baomi.cli.evaluate import parse_thresholds, run_eval
 from baomi.cli.registry import app as registry_app
+from baomi.cli.train_cmd import train as train_command
 from baomi.engine import Reviewer, build_message
 from baomi.errors import InputError
 from baomi.model import Channel, Decision
@@ -255,6 +256,7 @@ def rules(
 app.add_typer(registry_app, name="registry")
 app.command("audit")(audit_command)
 serve.register(app)  # serve, audit-log
+app.command("train")(train_command)
 
 
 def main() -> None:

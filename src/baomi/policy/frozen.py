@@ -74,6 +74,8 @@ def _fingerprint(policy: Policy) -> str:
     d = policy.dictionaries
     body = {
         "min_score": policy.min_score,
+        "sensitivity": getattr(policy, "sensitivity", "standard"),
+        "model": getattr(policy, "model", None),
         "cells": sorted(f"{r}|{c.value}|{v.value}" for (r, c), v in policy.cells.items()),
         "dictionaries": {f.name: list(getattr(d, f.name)) for f in fields(FrozenDictionaries)},
     }

@@ -54,6 +54,10 @@ class PolicyFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: Literal[1] = 1
     min_score: float = Field(default=0.5, ge=0.0, le=1.0)
+    # which calibrated thresholds of the learned model decide (high: more is held)
+    sensitivity: Literal["standard", "high"] = "standard"
+    # a retrained model file (baomi train --extra …), relative to the policy file
+    model: str | None = None
     matrix: dict[RuleName, dict[ChannelName, DecisionName]] = Field(default_factory=dict)
     dictionaries: Dictionaries = Field(default_factory=Dictionaries)
     registry: RegistryFile = Field(default_factory=RegistryFile)
@@ -65,6 +69,9 @@ class Policy:
     def __init__(self, data: PolicyFile, base: Policy | None = None, source: str = "default") -> None:
         self.source = source
         self.min_score = data.min_score
+        explicit = "sensitivity" in data.model_fields_set or base is None
+        self.sensitivity = data.sensitivity if explicit else base.sensitivity
+        self.model = data.model or (base.model if base else None)
         cells: dict[tuple[str, Channel], Decision] = dict(base.cells) if base else {}
         for rule, row in data.matrix.items():
             for channel, decision in row.items():
@@ -213,4 +220,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise PolicyError(f"无法读取策略文件 {p}：{exc.strerror}") from None
     except UnicodeDecodeError:
         raise PolicyError(f"策略文件 {p} 不是 UTF-8 文本") from None
-    return parse_policy(text, str(p), base=default_policy())
+    policy = parse_policy(text, str(p), base=default_policy())
+    if policy.model and not Path(policy.model).is_absolute():
+        policy.model = str(p.parent / policy.model)
+    return policy

