@@ -53,7 +53,7 @@ def train(
         model.meta["validation"] = {
             "overall": {k: v for k, v in total.summary().items() if k != "confusion"},
             "styles": {
-                k: {"n": s.n, "stop_recall": round(s.stop_recall, 4), "false_stop": round(s.false_stop, 4)}
+                k: {"n": s.n, "stop_recall": _rounded(s.stop_recall), "false_stop": _rounded(s.false_stop)}
                 for k, s in styles.items()
             },
         }
@@ -62,3 +62,7 @@ def train(
             out.print("  " + line)
     model.save(target)
     out.print(f"模型已保存：{target}（{target.stat().st_size / 1e6:.1f} MB，{len(model.names)} 个特征）")
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

@@ -23,16 +23,21 @@ def score_examples(reviewer: Reviewer, examples: Iterable[Example]) -> tuple[Sco
     return total, dict(sorted(styles.items()))
 
 
+def fmt(value: float | None, digits: int = 3) -> str:
+    """A measure, or — where there was nothing to measure (Score gives None)."""
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
 def render(total: Score, styles: dict[str, Score]) -> list[str]:
     """Chinese lines for the console."""
     lines = [
-        f"样本 {total.n}：决定准确率 {total.accuracy:.4f}  拦截召回 {total.stop_recall:.4f}  "
-        f"误拦率 {total.false_stop:.4f}",
+        f"样本 {total.n}：决定准确率 {fmt(total.accuracy, 4)}  拦截召回 {fmt(total.stop_recall, 4)}  "
+        f"误拦率 {fmt(total.false_stop, 4)}",
         "规则  精确率  召回率  样本",
     ]
     for rule, (p, r, _f, support) in total.per_rule().items():
-        lines.append(f"{rule}   {p:.3f}   {r:.3f}   {support}")
+        lines.append(f"{rule}   {fmt(p)}   {fmt(r)}   {support}")
     lines.append("风格            样本   拦截召回  误拦率")
     for style, s in styles.items():
-        lines.append(f"{style:15} {s.n:5}   {s.stop_recall:.3f}    {s.false_stop:.4f}")
+        lines.append(f"{style:15} {s.n:5}   {fmt(s.stop_recall)}    {fmt(s.false_stop, 4)}")
     return lines
