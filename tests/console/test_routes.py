@@ -73,6 +73,7 @@ def _pages(site) -> list[tuple[str, Perm]]:
         (f"/policy/diff?a={a}&b={b}", Perm.POLICY_READ),
         ("/audit", Perm.AUDIT),
         ("/admin", Perm.ADMIN),
+        (f"/registry?unit_id={site['org']['office']}", Perm.REGISTRY_READ),
     ]
 
 
@@ -185,3 +186,39 @@ def test_a_warn_confirmed_with_a_reason_and_a_false_alarm_reported(site):
         f"/self-check/{blocked_id}/override", data={"justification": "领导要求", "csrf": csrf}
     )
     assert refused.status_code == 403 and "拦截的消息不能确认发送" in refused.text
+
+
+def test_registry_page_registers_declassifies_and_refuses_others(site):
+    from tests.service.registry_docs import document
+
+    client = site["client"]
+    office = site["org"]["office"]
+    page = document(77)
+    for name in ("sender1", "reviewer1", "auditor1"):
+        csrf = _login(client, name)
+        r = client.post("/registry", data={"level": "机密", "csrf": csrf, "unit_id": office},
+                        files={"file": ("通知.txt", page.encode(), "text/plain")})  # fmt: skip
+        assert r.status_code == 403 and "无权" in r.text, name
+    assert 'id="registry-form"' not in client.get(f"/registry?unit_id={office}").text  # auditor: list only
+
+    csrf = _login(client, "officer1")
+    form = {"level": "机密", "period": "5年", "csrf": csrf, "unit_id": office}
+    empty = client.post("/registry", data=form)
+    assert empty.status_code == 422 and "没有上传文件" in empty.text
+    r = client.post("/registry", data=form, files={"file": ("通知.txt", page.encode(), "text/plain")})
+    assert r.status_code == 200 and "已登记 REG-" in r.text and "机密★5年" in r.text
+    doc_id = r.text.split("已登记 ")[1].split("（")[0]
+
+    csrf_s = _login(client, "sender1")
+    excerpt = "".join(page.splitlines()[2:5])
+    blocked = client.post("/self-check", data={"text": excerpt, "channel": "work_group", "csrf": csrf_s})
+    assert 'data-decision="block"' in blocked.text and 'data-rules="R01"' in blocked.text
+
+    csrf = _login(client, "officer1")
+    retire = {"reason": "已公开", "csrf": csrf, "unit_id": office}
+    done = client.post(f"/registry/{doc_id}/declassify", data=retire, follow_redirects=False)
+    assert done.status_code == 303
+    listed = client.get(f"/registry?unit_id={office}").text
+    assert f'data-id="{doc_id}" data-status="declassified"' in listed
+    bogus = client.post(f"/registry/{doc_id}/publish", data=retire)
+    assert bogus.status_code == 404

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from baomi.service.app import create_app
 from baomi.service.settings import Settings
+from tests.service.registry_docs import document
 from tests.service.support import ADMIN_PASSWORD, PASSWORD, ROLES, Api, make_org
 
 S, R, O, A, AD = ROLES  # noqa: E741  (sender, reviewer, officer, auditor, admin)
@@ -85,6 +86,23 @@ def _incident(env) -> str:
 def _api_token(env) -> int:
     body = {"user_id": env["org"]["users"]["sender1"], "name": "网关", "scopes": ["checks"]}
     return env["admin"].post("/v1/tokens", json=body).json()["id"]
+
+
+def _registered(env) -> str:
+    """A fresh active document in the office unit's registry."""
+    _REG_SEED[0] += 1
+    files = {"file": ("通知.txt", document(1000 + _REG_SEED[0]).encode(), "text/plain")}
+    data = {"level": "秘密", "unit_id": str(env["org"]["office"])}
+    return env["apis"][O].post("/v1/registry", files=files, data=data).json()["id"]
+
+
+_REG_SEED = [0]
+
+
+def _registration(e, r) -> tuple[str, dict]:
+    _REG_SEED[0] += 1
+    files = {"file": ("通知.txt", document(2000 + _REG_SEED[0]).encode(), "text/plain")}
+    return "/v1/registry", {"files": files, "data": {"level": "秘密", "unit_id": str(e["org"]["office"])}}
 
 
 # (method, path template) → (roles allowed, request builder(env, role) → (path, kwargs))
@@ -222,6 +240,22 @@ TABLE = {
     ("POST", "/v1/policies/{policy_id}/activate"): (
         {O, AD},
         lambda e, r: (f"/v1/policies/{e['policy']['id']}/activate", {}),
+    ),
+    ("GET", "/v1/registry"): ({O, A, AD}, lambda e, r: ("/v1/registry", {})),
+    ("POST", "/v1/registry"): ({O, AD}, _registration),
+    ("POST", "/v1/registry/{doc_id}/declassify"): (
+        {O, AD},
+        lambda e, r: (
+            f"/v1/registry/{_registered(e)}/declassify",
+            {"json": {"reason": "期限届满"}, "params": {"unit_id": e["org"]["office"]}},
+        ),
+    ),
+    ("POST", "/v1/registry/{doc_id}/remove"): (
+        {O, AD},
+        lambda e, r: (
+            f"/v1/registry/{_registered(e)}/remove",
+            {"json": {"reason": "误登记"}, "params": {"unit_id": e["org"]["office"]}},
+        ),
     ),
     ("GET", "/v1/audit"): ({A, AD}, lambda e, r: ("/v1/audit", {})),
     ("GET", "/v1/audit/verify"): ({A, AD}, lambda e, r: ("/v1/audit/verify", {})),

@@ -26,12 +26,14 @@ from baomi.service.holds.views import router as holds_router
 from baomi.service.incidents.views import router as incidents_router
 from baomi.service.ops import METRICS_CONTENT_TYPE, LimitsAndLogs, Metrics, RateLimiter
 from baomi.service.policies.views import router as policies_router
+from baomi.service.registry.views import router as registry_router
 from baomi.service.security import load_keys
 from baomi.service.settings import Settings
 from baomi.service.users.views import router as users_router
 
 log = logging.getLogger("baomi.service")
-ROUTERS = (users_router, checks_router, holds_router, incidents_router, policies_router, audit_router)
+ROUTERS = (users_router, checks_router, holds_router, incidents_router, policies_router, registry_router,
+           audit_router)  # fmt: skip
 _HTTP_ZH = {404: "没有这个地址", 405: "该地址不支持此方法", 400: "请求无效", 401: "需要登录"}
 
 

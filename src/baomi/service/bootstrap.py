@@ -43,10 +43,12 @@ def schema_is_current(engine: Engine) -> bool:
 
 def prepare(settings: Settings, engine: Engine, say=print) -> None:
     """Create the data dir and keys, migrate, and create `admin` on first start."""
+    from baomi.service.registry.book import load_registry_keys
     from baomi.service.users.service import create_first_admin
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     keys = load_keys(settings, create=True)
+    load_registry_keys(settings, create=True)
     migrate(engine)
     password = settings.admin_password or new_password()
     with transaction(make_sessionmaker(engine)) as session:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from baomi.ocr.fake import FakeOcr
 from baomi.ocr.memo import MemoOcr
 from baomi.service.policies.service import ReviewerPool
+from baomi.service.registry.book import RegistryBook, load_registry_keys
 from baomi.service.security import Keys
 from baomi.service.settings import Settings
 
@@ -66,10 +67,15 @@ class Services:
     keys: Keys
     pool: ReviewerPool | None = None
     notifier: Notifier | None = None
+    registries: RegistryBook | None = None
 
     def __post_init__(self) -> None:
+        if self.registries is None:
+            self.registries = RegistryBook(
+                self.settings.data_dir / "registry", load_registry_keys(self.settings)
+            )
         if self.pool is None:
             fake = self.settings.ocr_fake_file
-            self.pool = ReviewerPool(MemoOcr(FakeOcr.from_json(fake) if fake else None))
+            self.pool = ReviewerPool(MemoOcr(FakeOcr.from_json(fake) if fake else None), self.registries)
         if self.notifier is None:
             self.notifier = Notifier(self.settings.webhook_url, self.settings.webhook_secret, self.keys)
