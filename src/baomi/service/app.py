@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from baomi.errors import PolicyError
 from baomi.service import bootstrap
 from baomi.service.auditlog.views import router as audit_router
+from baomi.service.audits.views import router as audits_router
 from baomi.service.checks.views import router as checks_router
 from baomi.service.context import Services
 from baomi.service.db import make_engine, make_sessionmaker, transaction
@@ -33,7 +34,7 @@ from baomi.service.users.views import router as users_router
 
 log = logging.getLogger("baomi.service")
 ROUTERS = (users_router, checks_router, holds_router, incidents_router, policies_router, registry_router,
-           audit_router)  # fmt: skip
+           audits_router, audit_router)  # fmt: skip
 _HTTP_ZH = {404: "没有这个地址", 405: "该地址不支持此方法", 400: "请求无效", 401: "需要登录"}
 
 
@@ -45,7 +46,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
     if prepare:
         bootstrap.prepare(settings, engine, say=say)
     services = Services(settings, load_keys(settings))
-    sessions = make_sessionmaker(engine)
+    sessions = services.sessions = make_sessionmaker(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -9,7 +9,7 @@ import threading
 import urllib.request
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from baomi.ocr.fake import FakeOcr
 from baomi.ocr.memo import MemoOcr
@@ -68,6 +68,7 @@ class Services:
     pool: ReviewerPool | None = None
     notifier: Notifier | None = None
     registries: RegistryBook | None = None
+    sessions: sessionmaker | None = None  # set by create_app (background jobs open their own)
 
     def __post_init__(self) -> None:
         if self.registries is None:

@@ -31,6 +31,8 @@ class Perm(StrEnum):
     AUDIT = "audit"
     REGISTRY_READ = "registry_read"
     REGISTRY_WRITE = "registry_write"
+    ARCHIVE_READ = "archive_read"
+    ARCHIVE_WRITE = "archive_write"
     ADMIN = "admin"
 
 
@@ -49,6 +51,8 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.AUDIT: frozenset({_A, _AD}),
     Perm.REGISTRY_READ: frozenset({_O, _A, _AD}),
     Perm.REGISTRY_WRITE: frozenset({_O, _AD}),
+    Perm.ARCHIVE_READ: frozenset({_O, _A, _AD}),
+    Perm.ARCHIVE_WRITE: frozenset({_O, _AD}),
     Perm.ADMIN: frozenset({_AD}),
 }
 
@@ -60,6 +64,7 @@ SCOPES: dict[str, frozenset[Perm]] = {
     "policies": frozenset({Perm.POLICY_READ, Perm.POLICY_WRITE}),
     "audit": frozenset({Perm.AUDIT}),
     "registry": frozenset({Perm.REGISTRY_READ, Perm.REGISTRY_WRITE}),
+    "archives": frozenset({Perm.ARCHIVE_READ, Perm.ARCHIVE_WRITE}),
     "admin": frozenset({Perm.ADMIN}),
 }
 
