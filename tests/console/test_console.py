@@ -35,9 +35,13 @@ def test_login_sets_safe_cookies_and_nav_follows_the_role(console):
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
 
     officer = console.page("officer1")
-    expect(officer.locator("header nav a")).to_have_text(["自查", "待审", "事件", "统计", "策略"])
+    expect(officer.locator("header nav a")).to_have_text(
+        ["自查", "待审", "事件", "统计", "策略", "登记库", "档案审计"]
+    )
     auditor = console.page("auditor1")
-    expect(auditor.locator("header nav a")).to_have_text(["待审", "事件", "统计", "策略", "审计日志"])
+    expect(auditor.locator("header nav a")).to_have_text(
+        ["待审", "事件", "统计", "策略", "登记库", "档案审计", "审计日志"]
+    )
 
 
 def test_a_form_without_its_csrf_token_is_refused(server, org):

@@ -73,6 +73,8 @@ def _pages(site) -> list[tuple[str, Perm]]:
         (f"/policy/diff?a={a}&b={b}", Perm.POLICY_READ),
         ("/audit", Perm.AUDIT),
         ("/admin", Perm.ADMIN),
+        (f"/registry?unit_id={site['org']['office']}", Perm.REGISTRY_READ),
+        ("/archive", Perm.ARCHIVE_READ),
     ]
 
 
@@ -185,3 +187,94 @@ def test_a_warn_confirmed_with_a_reason_and_a_false_alarm_reported(site):
         f"/self-check/{blocked_id}/override", data={"justification": "领导要求", "csrf": csrf}
     )
     assert refused.status_code == 403 and "拦截的消息不能确认发送" in refused.text
+
+
+def test_registry_page_registers_declassifies_and_refuses_others(site):
+    from tests.service.registry_docs import document
+
+    client = site["client"]
+    office = site["org"]["office"]
+    page = document(77)
+    for name in ("sender1", "reviewer1", "auditor1"):
+        csrf = _login(client, name)
+        r = client.post("/registry", data={"level": "机密", "csrf": csrf, "unit_id": office},
+                        files={"file": ("通知.txt", page.encode(), "text/plain")})  # fmt: skip
+        assert r.status_code == 403 and "无权" in r.text, name
+    assert 'id="registry-form"' not in client.get(f"/registry?unit_id={office}").text  # auditor: list only
+
+    csrf = _login(client, "officer1")
+    form = {"level": "机密", "period": "5年", "csrf": csrf, "unit_id": office}
+    empty = client.post("/registry", data=form)
+    assert empty.status_code == 422 and "没有上传文件" in empty.text
+    r = client.post("/registry", data=form, files={"file": ("通知.txt", page.encode(), "text/plain")})
+    assert r.status_code == 200 and "已登记 REG-" in r.text and "机密★5年" in r.text
+    doc_id = r.text.split("已登记 ")[1].split("（")[0]
+
+    csrf_s = _login(client, "sender1")
+    excerpt = "".join(page.splitlines()[2:5])
+    blocked = client.post("/self-check", data={"text": excerpt, "channel": "work_group", "csrf": csrf_s})
+    assert 'data-decision="block"' in blocked.text and 'data-rules="R01"' in blocked.text
+
+    csrf = _login(client, "officer1")
+    retire = {"reason": "已公开", "csrf": csrf, "unit_id": office}
+    done = client.post(f"/registry/{doc_id}/declassify", data=retire, follow_redirects=False)
+    assert done.status_code == 303
+    listed = client.get(f"/registry?unit_id={office}").text
+    assert f'data-id="{doc_id}" data-status="declassified"' in listed
+    bogus = client.post(f"/registry/{doc_id}/publish", data=retire)
+    assert bogus.status_code == 404
+
+
+def _small_export() -> tuple[bytes, bytes]:
+    """Three WeCom records: a marked notice posted in a work group, forwarded by a member
+    into a family group and on to one person; and the roster naming both groups."""
+    import json
+
+    text = "那份机密★10年的关于汛期物资调拨的通知，第三条说的调拨数量大家先按这个准备"
+    hops = [("m1", "a01", "wrW1", ["b01", "c01"]), ("m2", "b01", "wrF1", ["d01", "e01"]),
+            ("m3", "d01", "", ["f01"])]  # fmt: skip
+    records = [
+        {"msgid": m, "action": "send", "from": f, "tolist": to, "roomid": room,
+         "msgtime": 1700000000000 + i * 600_000, "msgtype": "text", "text": {"content": text}}
+        for i, (m, f, room, to) in enumerate(hops)
+    ]  # fmt: skip
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    roster = (
+        "conversations:\n  wrW1: {name: 县政府办工作群, channel: work_group}\n"
+        "  wrF1: {name: 张家亲戚群, channel: external_group}\n"
+    )
+    return "\n".join(lines).encode(), roster.encode()
+
+
+def test_archive_page_uploads_follows_progress_and_shows_the_chain(site):
+    import time
+
+    client = site["client"]
+    export, roster = _small_export()
+    files = {"file": ("archive.jsonl", export, "application/json"), "roster": ("roster.yaml", roster)}
+    for name in ("sender1", "reviewer1", "auditor1"):
+        csrf = _login(client, name)
+        r = client.post("/archive", data={"csrf": csrf}, files=files)
+        assert r.status_code == 403 and "无权" in r.text, name
+    csrf = _login(client, "officer1")
+    empty = client.post("/archive", data={"csrf": csrf})
+    assert empty.status_code == 422 and "没有上传导出文件" in empty.text
+    r = client.post("/archive", data={"csrf": csrf}, files=files, follow_redirects=False)
+    assert r.status_code == 303
+    job_url = r.headers["location"]
+    deadline = time.monotonic() + 60
+    while 'data-state="done"' not in (frag := client.get(job_url, headers={"HX-Request": "true"}).text):
+        assert 'data-state="failed"' not in frag and time.monotonic() < deadline, frag
+        time.sleep(0.3)
+    assert "打开审计报告" in frag and "hx-trigger" not in frag  # polling stops when done
+    report = client.get(f"{job_url}/files/report.html")
+    assert report.status_code == 200 and "sandbox" in report.headers["content-security-policy"]
+    assert client.get("/archive").text.count('data-state="done"') >= 1
+
+    incidents = client.get("/incidents").text
+    ids = {part.split('"')[0] for part in incidents.split('href="/incidents/')[1:]} - {"export?format=csv"}
+    pages = [client.get(f"/incidents/{i}").text for i in ids if not i.startswith("export")]
+    traced = [p for p in pages if "传播链（档案审计还原）" in p]
+    assert traced, "no incident shows its propagation chain"
+    assert "wrW1 → wrF1" in traced[0] or ("wrW1" in traced[0] and "wrF1" in traced[0])
+    assert "档案审计" in traced[0]

@@ -176,3 +176,13 @@ def make_org(admin: Api) -> dict:
         assert r.status_code == 201, r.text
         users[name] = r.json()["id"]
     return {"root": root, "office": office, "archive": archive, "finance": finance, "users": users}
+
+
+def wait_done(api: Api, job_id: str, timeout: float = 240) -> dict:
+    """Poll an archive audit job until it is done or failed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = api.get(f"/v1/audits/{job_id}").json()
+        if job["state"] in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.3)

@@ -3,6 +3,8 @@ functions serve the real process in test_flow.py."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytest.importorskip("fastapi")
@@ -11,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from baomi.service.app import create_app
 from baomi.service.settings import Settings
-from tests.service.support import ADMIN_PASSWORD, PASSWORD, ROLES, Api, make_org
+from tests.service.registry_docs import document
+from tests.service.support import ADMIN_PASSWORD, PASSWORD, ROLES, Api, make_org, wait_done
 
 S, R, O, A, AD = ROLES  # noqa: E741  (sender, reviewer, officer, auditor, admin)
 ALL = frozenset(ROLES)
@@ -85,6 +88,41 @@ def _incident(env) -> str:
 def _api_token(env) -> int:
     body = {"user_id": env["org"]["users"]["sender1"], "name": "网关", "scopes": ["checks"]}
     return env["admin"].post("/v1/tokens", json=body).json()["id"]
+
+
+def _registered(env) -> str:
+    """A fresh active document in the office unit's registry."""
+    _REG_SEED[0] += 1
+    files = {"file": ("通知.txt", document(1000 + _REG_SEED[0]).encode(), "text/plain")}
+    data = {"level": "秘密", "unit_id": str(env["org"]["office"])}
+    return env["apis"][O].post("/v1/registry", files=files, data=data).json()["id"]
+
+
+_REG_SEED = [0]
+
+
+def _registration(e, r) -> tuple[str, dict]:
+    _REG_SEED[0] += 1
+    files = {"file": ("通知.txt", document(2000 + _REG_SEED[0]).encode(), "text/plain")}
+    return "/v1/registry", {"files": files, "data": {"level": "秘密", "unit_id": str(e["org"]["office"])}}
+
+
+def _audit_job(env) -> str:
+    """A small finished archive audit job of the office unit (made once)."""
+    if "audit_job" not in env:
+        text = {"content": "那份机密★10年的通知发你了"}
+        line = {"msgid": "m1", "action": "send", "from": "zhangsan", "tolist": ["lisi"], "roomid": "",
+                "msgtime": 1700000000000, "msgtype": "text", "text": text}  # fmt: skip
+        files = {"file": ("archive.jsonl", json.dumps(line, ensure_ascii=False).encode())}
+        job = env["apis"][O].post("/v1/audits", files=files).json()
+        env["audit_job"] = wait_done(env["apis"][O], job["id"])["id"]
+    return env["audit_job"]
+
+
+def _audit_upload(e, r) -> tuple[str, dict]:
+    line = {"msgid": f"u-{r}", "action": "send", "from": "a", "tolist": ["b"], "roomid": "",
+            "msgtime": 1700000000000, "msgtype": "text", "text": {"content": "周报已发"}}  # fmt: skip
+    return "/v1/audits", {"files": {"file": ("archive.jsonl", json.dumps(line).encode())}}
 
 
 # (method, path template) → (roles allowed, request builder(env, role) → (path, kwargs))
@@ -222,6 +260,29 @@ TABLE = {
     ("POST", "/v1/policies/{policy_id}/activate"): (
         {O, AD},
         lambda e, r: (f"/v1/policies/{e['policy']['id']}/activate", {}),
+    ),
+    ("GET", "/v1/registry"): ({O, A, AD}, lambda e, r: ("/v1/registry", {})),
+    ("POST", "/v1/registry"): ({O, AD}, _registration),
+    ("POST", "/v1/registry/{doc_id}/declassify"): (
+        {O, AD},
+        lambda e, r: (
+            f"/v1/registry/{_registered(e)}/declassify",
+            {"json": {"reason": "期限届满"}, "params": {"unit_id": e["org"]["office"]}},
+        ),
+    ),
+    ("POST", "/v1/registry/{doc_id}/remove"): (
+        {O, AD},
+        lambda e, r: (
+            f"/v1/registry/{_registered(e)}/remove",
+            {"json": {"reason": "误登记"}, "params": {"unit_id": e["org"]["office"]}},
+        ),
+    ),
+    ("POST", "/v1/audits"): ({O, AD}, _audit_upload),
+    ("GET", "/v1/audits"): ({O, A, AD}, lambda e, r: ("/v1/audits", {})),
+    ("GET", "/v1/audits/{job_id}"): ({O, A, AD}, lambda e, r: (f"/v1/audits/{_audit_job(e)}", {})),
+    ("GET", "/v1/audits/{job_id}/files/{name}"): (
+        {O, A, AD},
+        lambda e, r: (f"/v1/audits/{_audit_job(e)}/files/chains.jsonl", {}),
     ),
     ("GET", "/v1/audit"): ({A, AD}, lambda e, r: ("/v1/audit", {})),
     ("GET", "/v1/audit/verify"): ({A, AD}, lambda e, r: ("/v1/audit/verify", {})),

@@ -44,7 +44,8 @@ EXPORT_MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-SOURCE_ZH = {"block": "拦截", "rejected": "审查驳回", "expired": "超时未审", "report": "同事举报"}
+SOURCE_ZH = {"block": "拦截", "rejected": "审查驳回", "expired": "超时未审", "report": "同事举报",
+             "audit": "档案审计"}  # fmt: skip
 
 
 def _units(session, who) -> dict[int, str]:
@@ -144,6 +145,7 @@ def incident_detail(request: Request, incident_id: str, session: DbSession) -> R
         "inc": inc,
         "events": events,
         "checks": checks,
+        "chains": list({e.chain["item"]: e.chain for e in events if e.chain}.values()),
         "units": _units(session, who),
         "rules": [{"id": r, "name": catalog()[r].name} for r in inc.rules if r in catalog()],
         "SOURCE_ZH": SOURCE_ZH,

@@ -255,7 +255,9 @@ def false_alarm(
     return render(request, "_notice.html", {"who": who, "ok": "误报已报告，保密办将据此改进规则，谢谢"})
 
 
-from baomi.console import office, queue  # noqa: E402  (their routes join this router)
+from baomi.console import archive, office, queue, registry  # noqa: E402  (their routes join this router)
 
 router.include_router(queue.router)
 router.include_router(office.router)
+router.include_router(registry.router)
+router.include_router(archive.router)

@@ -46,6 +46,8 @@ NAV = (
     ("/incidents", "事件", Perm.INCIDENTS_READ),
     ("/dashboard", "统计", Perm.STATS),
     ("/policy", "策略", Perm.POLICY_READ),
+    ("/registry", "登记库", Perm.REGISTRY_READ),
+    ("/archive", "档案审计", Perm.ARCHIVE_READ),
     ("/audit", "审计日志", Perm.AUDIT),
     ("/admin", "用户与单位", Perm.ADMIN),
 )

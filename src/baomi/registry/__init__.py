@@ -93,15 +93,17 @@ class Registry:
         if self._index is not None:
             self._index.refresh(force=True)
 
-    def add_file(self, path: str | Path, **details) -> DocumentRecord:
+    def add_file(self, path: str | Path, *, name: str | None = None, ocr=None, **details) -> DocumentRecord:
         """Register a file: its text is read with the attachment extractors (OCR
-        included), one page per extracted segment; an unreadable file is refused."""
+        included, `ocr` or the default backend), one page per extracted segment; an
+        unreadable file is refused. `name` is the file's name in messages (not stored)."""
         from baomi.extract import extract
         from baomi.model import Attachment
 
-        got = extract(Attachment(Path(path)), 1)
+        name = name or Path(path).name
+        got = extract(Attachment(Path(path), name), 1, ocr=ocr)
         if got.problems:
-            raise RegistryError(f"无法完整读取 {Path(path).name}：{got.problems[0].reason}")
+            raise RegistryError(f"无法完整读取 {name}：{got.problems[0].reason}")
         pages = [s.text for s in got.segments if not s.source.endswith("/name") and s.text.strip()]
         return self.add_pages(pages, **details)
 

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from baomi.errors import PolicyError
 from baomi.service import bootstrap
 from baomi.service.auditlog.views import router as audit_router
+from baomi.service.audits.views import router as audits_router
 from baomi.service.checks.views import router as checks_router
 from baomi.service.context import Services
 from baomi.service.db import make_engine, make_sessionmaker, transaction
@@ -26,12 +27,14 @@ from baomi.service.holds.views import router as holds_router
 from baomi.service.incidents.views import router as incidents_router
 from baomi.service.ops import METRICS_CONTENT_TYPE, LimitsAndLogs, Metrics, RateLimiter
 from baomi.service.policies.views import router as policies_router
+from baomi.service.registry.views import router as registry_router
 from baomi.service.security import load_keys
 from baomi.service.settings import Settings
 from baomi.service.users.views import router as users_router
 
 log = logging.getLogger("baomi.service")
-ROUTERS = (users_router, checks_router, holds_router, incidents_router, policies_router, audit_router)
+ROUTERS = (users_router, checks_router, holds_router, incidents_router, policies_router, registry_router,
+           audits_router, audit_router)  # fmt: skip
 _HTTP_ZH = {404: "没有这个地址", 405: "该地址不支持此方法", 400: "请求无效", 401: "需要登录"}
 
 
@@ -43,7 +46,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
     if prepare:
         bootstrap.prepare(settings, engine, say=say)
     services = Services(settings, load_keys(settings))
-    sessions = make_sessionmaker(engine)
+    sessions = services.sessions = make_sessionmaker(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -43,16 +43,19 @@ def schema_is_current(engine: Engine) -> bool:
 
 def prepare(settings: Settings, engine: Engine, say=print) -> None:
     """Create the data dir and keys, migrate, and create `admin` on first start."""
+    from baomi.service.registry.book import load_registry_keys
     from baomi.service.users.service import create_first_admin
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     keys = load_keys(settings, create=True)
+    load_registry_keys(settings, create=True)
     migrate(engine)
     password = settings.admin_password or new_password()
     with transaction(make_sessionmaker(engine)) as session:
         created = create_first_admin(
             session, keys, hash_password(password), must_change=not settings.admin_password
         )
+    _fail_interrupted_audits(settings, engine)
     if created and not settings.admin_password:
         say(
             f"首次启动：已创建管理员账户 admin，一次性密码：{password}\n"
@@ -60,3 +63,19 @@ def prepare(settings: Settings, engine: Engine, say=print) -> None:
         )
     elif created:
         say("首次启动：已创建管理员账户 admin（密码取自 BAOMI_ADMIN_PASSWORD）")
+
+
+def _fail_interrupted_audits(settings: Settings, engine: Engine) -> None:
+    """Audit jobs a stopped service left unfinished fail with a reason; their uploaded
+    exports (plaintext) are deleted."""
+    import shutil
+
+    from sqlalchemy import select
+
+    from baomi.service.audits.models import AuditJob
+    from baomi.service.db import utcnow
+
+    with transaction(make_sessionmaker(engine)) as session:
+        for job in session.scalars(select(AuditJob).where(AuditJob.state.in_(("queued", "running")))):
+            job.state, job.error, job.finished_at = "failed", "服务重启，审计中断，请重新上传", utcnow()
+            shutil.rmtree(settings.data_dir / "audits" / job.id / "input", ignore_errors=True)

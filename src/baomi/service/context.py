@@ -9,11 +9,12 @@ import threading
 import urllib.request
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from baomi.ocr.fake import FakeOcr
 from baomi.ocr.memo import MemoOcr
 from baomi.service.policies.service import ReviewerPool
+from baomi.service.registry.book import RegistryBook, load_registry_keys
 from baomi.service.security import Keys
 from baomi.service.settings import Settings
 
@@ -66,10 +67,16 @@ class Services:
     keys: Keys
     pool: ReviewerPool | None = None
     notifier: Notifier | None = None
+    registries: RegistryBook | None = None
+    sessions: sessionmaker | None = None  # set by create_app (background jobs open their own)
 
     def __post_init__(self) -> None:
+        if self.registries is None:
+            self.registries = RegistryBook(
+                self.settings.data_dir / "registry", load_registry_keys(self.settings)
+            )
         if self.pool is None:
             fake = self.settings.ocr_fake_file
-            self.pool = ReviewerPool(MemoOcr(FakeOcr.from_json(fake) if fake else None))
+            self.pool = ReviewerPool(MemoOcr(FakeOcr.from_json(fake) if fake else None), self.registries)
         if self.notifier is None:
             self.notifier = Notifier(self.settings.webhook_url, self.settings.webhook_secret, self.keys)

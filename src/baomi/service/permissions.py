@@ -29,6 +29,10 @@ class Perm(StrEnum):
     POLICY_READ = "policy_read"
     POLICY_WRITE = "policy_write"
     AUDIT = "audit"
+    REGISTRY_READ = "registry_read"
+    REGISTRY_WRITE = "registry_write"
+    ARCHIVE_READ = "archive_read"
+    ARCHIVE_WRITE = "archive_write"
     ADMIN = "admin"
 
 
@@ -45,6 +49,10 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.POLICY_READ: frozenset({_R, _O, _A, _AD}),
     Perm.POLICY_WRITE: frozenset({_O, _AD}),
     Perm.AUDIT: frozenset({_A, _AD}),
+    Perm.REGISTRY_READ: frozenset({_O, _A, _AD}),
+    Perm.REGISTRY_WRITE: frozenset({_O, _AD}),
+    Perm.ARCHIVE_READ: frozenset({_O, _A, _AD}),
+    Perm.ARCHIVE_WRITE: frozenset({_O, _AD}),
     Perm.ADMIN: frozenset({_AD}),
 }
 
@@ -55,6 +63,8 @@ SCOPES: dict[str, frozenset[Perm]] = {
     "incidents": frozenset({Perm.INCIDENTS_READ, Perm.INCIDENTS_EXPORT, Perm.STATS}),
     "policies": frozenset({Perm.POLICY_READ, Perm.POLICY_WRITE}),
     "audit": frozenset({Perm.AUDIT}),
+    "registry": frozenset({Perm.REGISTRY_READ, Perm.REGISTRY_WRITE}),
+    "archives": frozenset({Perm.ARCHIVE_READ, Perm.ARCHIVE_WRITE}),
     "admin": frozenset({Perm.ADMIN}),
 }
 

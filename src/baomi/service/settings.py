@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # HMAC key (base64) for content hashes and the audit chain.
     hmac_key: str = ""
     hmac_key_file: Path | None = None
+    # The unit key of the registries of classified documents (text, ≥ 16 bytes); else the file.
+    registry_key: str = ""
+    registry_key_file: Path | None = None
     session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
     # Held content is purged this long after the decision.
     retention_days: float = Field(default=7.0, ge=0)

@@ -27,16 +27,20 @@ class Incident(Base):
 
 
 class IncidentEvent(Base):
-    """One check (block, rejected or expired hold, confirmed report) joining an incident."""
+    """One check (block, rejected or expired hold, confirmed report) or one flagged message of
+    an archive audit (`audit_job_id`, `msgid` and its propagation `chain`) joining an incident."""
 
     __tablename__ = "incident_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
-    check_id: Mapped[str] = mapped_column(ForeignKey("checks.id"), unique=True)
-    source: Mapped[str] = mapped_column(String(10))  # block | rejected | expired | report
+    check_id: Mapped[str | None] = mapped_column(ForeignKey("checks.id"), unique=True)
+    source: Mapped[str] = mapped_column(String(10))  # block | rejected | expired | report | audit
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     sender: Mapped[str | None] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(20))
     conversation: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    audit_job_id: Mapped[str | None] = mapped_column(ForeignKey("audit_jobs.id"), index=True)
+    msgid: Mapped[str | None] = mapped_column(String(200))
+    chain: Mapped[dict | None] = mapped_column(JSON)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class IncidentOut(BaseModel):
@@ -21,14 +21,17 @@ class IncidentOut(BaseModel):
 
 class IncidentEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-    check_id: str
-    source: str
+    check_id: str | None = Field(description="实时检查的编号（档案审计发现的为空）")
+    source: str = Field(description="block / rejected / expired / report / audit")
     unit_id: int
     user_id: int
     sender: str | None
     channel: str
     conversation: str | None
     created_at: datetime
+    audit_job_id: str | None = None
+    msgid: str | None = None
+    chain: dict | None = Field(default=None, description="档案审计还原的传播链（来源与各次转发）")
 
 
 class IncidentDetail(IncidentOut):

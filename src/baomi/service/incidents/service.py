@@ -27,36 +27,72 @@ from baomi.service.users.service import Principal
 def record_incident(session: Session, check: Check, source: str) -> Incident:
     """Join the incident of the same content (whoever sent it), or open one. Callers hold the
     audit head lock (their audit entry comes first), so two writers never open the same one."""
-    inc = session.scalar(select(Incident).where(Incident.content_hash == check.content_hash))
+    return join_incident(
+        session,
+        content_hash=check.content_hash,
+        unit_id=check.unit_id,
+        rules=check.rules,
+        channel=check.channel,
+        evidence=[f["evidence"] for f in check.findings],
+        source=source,
+        user_id=check.user_id,
+        sender=check.sender,
+        conversation=check.conversation,
+        check_id=check.id,
+    )
+
+
+def join_incident(
+    session: Session,
+    *,
+    content_hash: str,
+    unit_id: int,
+    rules: list[str],
+    channel: str,
+    evidence: list[str],
+    source: str,
+    user_id: int,
+    sender: str | None,
+    conversation: str | None,
+    when: datetime | None = None,
+    check_id: str | None = None,
+    **audit_fields,
+) -> Incident:
+    """One event (a check, or a message of an archive audit with `audit_job_id`, `msgid` and
+    `chain`) joining the incident of its keyed content hash, opened when it is the first."""
+    inc = session.scalar(select(Incident).where(Incident.content_hash == content_hash))
     now = utcnow()
+    when = when or now
     if inc is None:
         inc = Incident(
             id=uuid.uuid4().hex,
-            unit_id=check.unit_id,
-            content_hash=check.content_hash,
-            rules=list(check.rules),
-            channel=check.channel,
-            evidence=[f["evidence"] for f in check.findings][:10],
+            unit_id=unit_id,
+            content_hash=content_hash,
+            rules=list(rules),
+            channel=channel,
+            evidence=list(evidence)[:10],
             count=0,
-            first_seen=now,
-            last_seen=now,
+            first_seen=when,
+            last_seen=when,
         )
         session.add(inc)
         session.flush()
-    inc.rules = sorted(set(inc.rules) | set(check.rules))
+    inc.rules = sorted(set(inc.rules) | set(rules))
     inc.count += 1
-    inc.last_seen = now
+    inc.first_seen = min(inc.first_seen, when)
+    inc.last_seen = max(inc.last_seen, when)
     session.add(
         IncidentEvent(
             incident_id=inc.id,
-            check_id=check.id,
+            check_id=check_id,
             source=source,
-            unit_id=check.unit_id,
-            user_id=check.user_id,
-            sender=check.sender,
-            channel=check.channel,
-            conversation=check.conversation,
-            created_at=now,
+            unit_id=unit_id,
+            user_id=user_id,
+            sender=sender,
+            channel=channel,
+            conversation=conversation,
+            created_at=when,
+            **audit_fields,
         )
     )
     return inc

@@ -14,6 +14,7 @@ from baomi.service.errors import Invalid, NotFound
 from baomi.service.permissions import Perm
 from baomi.service.policies.document import UnitPolicy, default_unit_policy, parse_unit_policy
 from baomi.service.policies.models import PolicyActivation, PolicyVersion
+from baomi.service.registry.book import RegistryBook
 from baomi.service.security import Keys
 from baomi.service.users.models import Unit
 from baomi.service.users.service import Principal
@@ -27,6 +28,8 @@ class Effective:
 
     row: PolicyVersion | None
     unit_policy: UnitPolicy
+    # (unit id, name) of the unit and its ancestors that hold a registry, nearest first
+    registry_units: tuple[tuple[int, str], ...] = ()
 
     @property
     def id(self) -> int | None:
@@ -36,10 +39,11 @@ class Effective:
 class ReviewerPool:
     """One engine `Reviewer` per policy version and kind of sender, built once per process."""
 
-    def __init__(self, ocr=None) -> None:
+    def __init__(self, ocr=None, registries: RegistryBook | None = None) -> None:
         self.ocr = ocr  # shared by every reviewer (a MemoOcr lets the console reuse its lines)
+        self.registries = registries
         self._lock = threading.Lock()
-        self._reviewers: dict[tuple[int | None, bool], Reviewer] = {}
+        self._reviewers: dict[tuple, Reviewer] = {}
         self._policies: dict[int, UnitPolicy] = {}
 
     def unit_policy(self, row: PolicyVersion | None) -> UnitPolicy:
@@ -51,28 +55,39 @@ class ReviewerPool:
             return self._policies[row.id]
 
     def reviewer(self, eff: Effective, classified: bool) -> Reviewer:
-        key = (eff.id, classified)
+        key = (eff.id, classified, eff.registry_units)
         with self._lock:
             if key not in self._reviewers:
                 up = eff.unit_policy
-                self._reviewers[key] = Reviewer(up.classified if classified else up.policy, ocr=self.ocr)
+                registry = self.registries.combined(eff.registry_units) if eff.registry_units else None
+                policy = up.classified if classified else up.policy
+                self._reviewers[key] = Reviewer(policy, ocr=self.ocr, registry=registry)
             return self._reviewers[key]
 
 
 def effective(session: Session, pool: ReviewerPool, unit_id: int) -> Effective:
+    """The nearest policy up the unit tree, and every registry on the way up."""
+    chain: list[tuple[int, str]] = []
     unit: int | None = unit_id
-    while unit is not None:
+    while unit is not None and len(chain) < 64:
+        row = session.execute(select(Unit.name, Unit.parent_id).where(Unit.id == unit)).one_or_none()
+        if row is None:
+            break
+        chain.append((unit, row.name))
+        unit = row.parent_id
+    book = pool.registries
+    registry_units = tuple(u for u in chain if book is not None and book.exists(u[0]))
+    for uid, _ in chain:
         pid = session.scalar(
             select(PolicyActivation.policy_id)
-            .where(PolicyActivation.unit_id == unit)
+            .where(PolicyActivation.unit_id == uid)
             .order_by(PolicyActivation.id.desc())
             .limit(1)
         )
         if pid is not None:
             row = session.get(PolicyVersion, pid)
-            return Effective(row, pool.unit_policy(row))
-        unit = session.scalar(select(Unit.parent_id).where(Unit.id == unit))
-    return Effective(None, default_unit_policy())
+            return Effective(row, pool.unit_policy(row), registry_units)
+    return Effective(None, default_unit_policy(), registry_units)
 
 
 def upload(session: Session, keys: Keys, who: Principal, unit_id: int, text: str) -> PolicyVersion:
