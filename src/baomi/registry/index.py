@@ -118,32 +118,27 @@ class RegistryIndex:
             return None
         query = np.fromiter(first, dtype=np.uint64, count=len(first))
         lo = np.searchsorted(self.hashes, query, "left")
-        hi = np.searchsorted(self.hashes, query, "right")
-        found = np.flatnonzero(hi > lo)
-        if len(found) < min_shared:
+        n = np.searchsorted(self.hashes, query, "right") - lo
+        if np.count_nonzero(n) < min_shared:
             return None
-        doc_of, page_of = self.doc_of, self.page_of
-        postings: list[list[tuple[int, int]]] = []  # (document, page) of each found query
-        counts: dict[int, int] = {}
-        for a, b in zip(lo[found].tolist(), hi[found].tolist(), strict=True):
-            if b - a == 1:
-                rows = [(int(doc_of[a]), int(page_of[a]))]
-            else:
-                rows = list(zip(doc_of[a:b].tolist(), page_of[a:b].tolist(), strict=True))
-            postings.append(rows)
-            for d in {d for d, _ in rows}:
-                counts[d] = counts.get(d, 0) + 1
-        best = max(counts, key=counts.__getitem__)
-        shared = counts[best]
+        # every posting of every query fingerprint: its row in the index and its query
+        total = int(n.sum())
+        query_of = np.repeat(np.arange(len(n)), n)
+        rows = np.repeat(lo, n) + np.arange(total) - np.repeat(np.cumsum(n) - n, n)
+        docs = self.doc_of[rows]
+        if total > np.count_nonzero(n):  # a fingerprint on several pages: count a document once
+            pairs = np.unique(query_of.astype(np.int64) * len(self.documents) + docs)
+            counts = np.bincount(pairs % len(self.documents))
+        else:
+            counts = np.bincount(docs)
+        best = int(counts.argmax())
+        shared = int(counts[best])
         if shared < min_shared:
             return None
-        positions = list(first.values())
-        picked, pages = [], set()
-        for q, rows in zip(found.tolist(), postings, strict=True):
-            in_best = [p for d, p in rows if d == best]
-            if in_best:
-                picked.append(positions[q])
-                pages.update(in_best)
+        in_best = docs == best
+        positions = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+        picked = np.unique(positions[query_of[in_best]]).tolist()
+        pages = set(self.page_of[rows[in_best]].tolist())
         return RegistryMatch(
             self.documents[best], shared, len(first), tuple(sorted(pages)), fp.original_span(picked)
         )
