@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from baomi.archive.model import CHINA_TZ
+from baomi.archive.model import CHINA_TZ, ImportProblem
 
 # Bounds on what one export can make us do (a record, a file, a media folder).
 MAX_RECORD_CHARS = 1_000_000
@@ -125,7 +126,6 @@ def csv_rows(path: Path, archive: str, required: tuple[str, ...]):
     import csv
     import io
 
-    from baomi.archive.model import ImportProblem
 
     reader = csv.reader(io.StringIO(read_text(path), newline=""))
     try:
@@ -177,3 +177,17 @@ def xml_attr(xml: str, name: str) -> str | None:
 
     m = re.search(rf'\b{name}\s*=\s*"([^"]*)"', xml)
     return m.group(1) if m else None
+
+
+def csv_messages(path: Path, required: tuple[str, ...], build) -> Iterator:
+    """Messages of a CSV export: `build(row, archive, position)` for each good row, an
+    `ImportProblem` for a bad row or one `build` cannot parse (ValueError); the import goes on."""
+    archive = path.name
+    for position, row in csv_rows(path, archive, required):
+        if isinstance(row, ImportProblem):
+            yield row
+            continue
+        try:
+            yield build(row, archive, position)
+        except ValueError as exc:
+            yield ImportProblem(archive, position, f"记录无法解析（{exc}）")

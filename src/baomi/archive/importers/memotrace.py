@@ -16,7 +16,7 @@ from baomi import Attachment
 from baomi.archive.importers._common import (
     MediaFolder,
     clip,
-    csv_rows,
+    csv_messages,
     from_epoch,
     head_text,
     media_root,
@@ -81,15 +81,9 @@ def _int(value: str, default: int = 0) -> int:
 
 
 def _read_csv(path: Path, folder: MediaFolder) -> Iterator[ArchiveMessage | ImportProblem]:
-    archive = path.name
-    for position, row in csv_rows(path, archive, COLUMNS):
-        if isinstance(row, ImportProblem):
-            yield row
-            continue
-        try:
-            yield _csv_message(row, archive, position, folder)
-        except ValueError as exc:
-            yield ImportProblem(archive, position, f"记录无法解析（{exc}）")
+    return csv_messages(
+        path, COLUMNS, lambda row, archive, position: _csv_message(row, archive, position, folder)
+    )
 
 
 def _csv_message(row: dict, archive: str, position: str, folder: MediaFolder) -> ArchiveMessage:

@@ -11,7 +11,7 @@ from baomi import Attachment
 from baomi.archive.importers._common import (
     MediaFolder,
     clip,
-    csv_rows,
+    csv_messages,
     from_epoch,
     head_text,
     media_root,
@@ -46,16 +46,10 @@ def sniff(path: Path) -> bool:
 
 
 def read(path: Path, media: Path | None = None) -> Iterator[ArchiveMessage | ImportProblem]:
-    archive = path.name
     folder = MediaFolder(media_root(path, media))
-    for position, row in csv_rows(path, archive, COLUMNS):
-        if isinstance(row, ImportProblem):
-            yield row
-            continue
-        try:
-            yield _message(row, archive, position, folder)
-        except ValueError as exc:
-            yield ImportProblem(archive, position, f"记录无法解析（{exc}）")
+    return csv_messages(
+        path, COLUMNS, lambda row, archive, position: _message(row, archive, position, folder)
+    )
 
 
 def _time(value: str):
