@@ -5,12 +5,13 @@
 set -euo pipefail
 ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | awk -v v="$ver" '$1==v' | grep -q .; then
-  pg_createcluster "$ver" main >/dev/null
+  pg_createcluster "$ver" main >&2
 fi
 cluster=$(pg_lsclusters -h | awk -v v="$ver" '$1==v {print $2; exit}')
 port=$(pg_lsclusters -h | awk -v v="$ver" '$1==v {print $3; exit}')
 if ! pg_lsclusters -h | awk -v v="$ver" '$1==v {print $4}' | grep -q online; then
-  pg_ctlcluster "$ver" "$cluster" start
+  # pg_ctlcluster talks on stdout ("Removed stale pid file."): only the URL may go there
+  pg_ctlcluster "$ver" "$cluster" start >&2
 fi
 for _ in $(seq 30); do
   su postgres -c "psql -p $port -qtAc 'select 1'" >/dev/null 2>&1 && break
