@@ -24,12 +24,18 @@ class RuleInfo:
     name: str
     forbids: str
     advice: str
+    # cue categories one of which any finding of the rule needs, when the rule's
+    # definition demands it (a leader's itinerary needs a leader); learned otherwise
+    requires: tuple[str, ...] = ()
 
 
 @cache
 def catalog() -> dict[str, RuleInfo]:
     raw = yaml.safe_load(resources.files("baomi.data").joinpath("rules.yaml").read_text(encoding="utf-8"))
-    return {rid: RuleInfo(rid, **fields) for rid, fields in raw.items()}
+    return {
+        rid: RuleInfo(rid, **{**fields, "requires": tuple(fields.get("requires", ()))})
+        for rid, fields in raw.items()
+    }
 
 
 @cache

@@ -112,6 +112,11 @@ def load_homophone_specs() -> dict[str, dict]:
     return raw["homophones"]
 
 
+def cue_terms() -> set[str]:
+    """The exact (not generated) terms of the lexicon, lowered."""
+    return {t for t, cues in load_lexicon().items() if any(not c.weak for c in cues)}
+
+
 @cache
 def load_lexicon() -> dict[str, tuple[Cue, ...]]:
     """term → cues (a term may belong to several categories)."""

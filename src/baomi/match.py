@@ -16,6 +16,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from baomi.lexicon import BLOCKER, Cue, load_lexicon
+from baomi.text import pinyin
 from baomi.text.normalise import normalise
 
 _CN_NUM = "一二三四五六七八九十两零〇百"
@@ -146,6 +147,7 @@ class Matcher:
             automaton.add_word(term, (len(term), term, pairs, latin_edges))
         automaton.make_automaton()
         self._automaton = automaton
+        self._sound = _sound_automaton(lexicon, extra_terms or {})
 
     def scan(self, text: str) -> Hits:
         """Every cue and pattern in `text` (already normalised), in two passes total."""
@@ -183,12 +185,71 @@ class Matcher:
                 by_category[kind].append(hit)
             else:
                 by_category[kind] = [hit]
+        if pinyin.has_latin(text):
+            self._scan_pinyin(text, by_category)
         if not by_category:
             return Hits(by_category)
         blockers = by_category.pop(BLOCKER, None)
         if blockers:
             _drop_blocked(by_category, blockers)
         return Hits(by_category).finish()
+
+    def _scan_pinyin(self, text: str, by_category: dict[str, list[Hit]]) -> None:
+        """Cues spelt in pinyin (`ji yao shi`, `jiyaoshi`): weak hits of their Han term."""
+        view, starts, spans = pinyin.syllable_view(text)
+        if not starts:
+            return
+        seen = {(h.category, h.start, h.end) for hs in by_category.values() for h in hs}
+        for end_index, (length, term, categories, n_syllables) in self._sound.iter(view):
+            first = bisect_left(starts, end_index - length + 2)
+            start, end = spans[first][0], spans[first + n_syllables - 1][1]
+            for category in categories:
+                if (category, start, end) not in seen:
+                    seen.add((category, start, end))
+                    by_category.setdefault(category, []).append(Hit(category, start, end, term, True))
+
+
+def _sound_automaton(lexicon: dict[str, tuple[Cue, ...]], extra_terms: dict[str, Iterable[str]]):
+    """The pinyin of every Han cue (` ji yao shi ` → 机要室 and its categories)."""
+    readings = _cue_pinyin()
+    extra = [normalise(t).text for terms in extra_terms.values() for t in terms]
+    missing = [t for t in extra if t not in readings and _is_han(t)]
+    if missing:  # the organisation's own names: read them now (pypinyin loads only here)
+        from pypinyin import Style, lazy_pinyin
+
+        readings = {**readings, **{t: lazy_pinyin(t, style=Style.NORMAL) for t in missing}}
+    automaton = ahocorasick.Automaton()
+    for term, cues in lexicon.items():
+        syls = readings.get(term)
+        if syls is None or all(c.weak for c in cues) or BLOCKER in (c.category for c in cues):
+            continue
+        key = pinyin.cue_key(syls)
+        categories = tuple(dict.fromkeys(c.category for c in cues if not c.weak))
+        if automaton.exists(key):  # homophones read alike (书记, 书籍): one key, all their cues
+            _, first, cats, _ = automaton.get(key)
+            categories = tuple(dict.fromkeys((*cats, *categories)))
+            term = first
+        automaton.add_word(key, (len(key), term, categories, len(syls)))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+def _is_han(term: str) -> bool:
+    return len(term) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in term)
+
+
+_CUE_PINYIN: dict[str, list[str]] | None = None
+
+
+def _cue_pinyin() -> dict[str, list[str]]:
+    global _CUE_PINYIN
+    if _CUE_PINYIN is None:
+        from importlib import resources
+
+        text = resources.files("baomi.data").joinpath(pinyin.CUE_PINYIN_FILE).read_text(encoding="utf-8")
+        _CUE_PINYIN = {t: r.split() for t, _, r in (line.partition("\t") for line in text.splitlines())}
+    return _CUE_PINYIN
 
 
 def _drop_blocked(by_category: dict[str, list[Hit]], blockers: list[Hit]) -> None:

@@ -6,7 +6,7 @@ disguise or OCR noise alone never means "stop": what decides is what the message
 - `disguise(text, rng)`: strong cue words (涉密, 内部, 机要室, 讨论稿, 书记, 疫情, 听说 …, and
   the look-alike words 保密协议, 小秘密 …) spelt in full pinyin, initials, one syllable
   in pinyin, a homophone, traditional characters, or with a symbol, emoji or star inside;
-  sometimes an ordinary word in pinyin too.
+  sometimes an ordinary word in pinyin too; or whole clauses written out in pinyin.
 - `ocr_noise(text, rng)`: what OCR makes of a photographed page: ★ read as 女 * x or
   dropped, 〔〕 read as [] () 【】, spaced digits, words broken across lines, stray
   characters, page headers and footers.
@@ -54,6 +54,8 @@ _SYMBOLS = [
     "#",
 ]
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_CLAUSE = re.compile(r"[^，。！？；：,.!?;:\n]*[\u4e00-\u9fff][^，。！？；：,.!?;:\n]*")
+PINYIN_CLAUSES = 0.25  # share of disguised copies written (partly) in pinyin
 _DIGIT_RUN = re.compile(r"\d{4,}")
 
 
@@ -116,9 +118,34 @@ def disguise_word(word: str, rng: random.Random) -> str:
     return word[:i] + rng.choice(_SYMBOLS) + word[i:]
 
 
+def pinyin_clauses(text: str, rng: random.Random) -> str:
+    """`text` with all its clauses, or one or two of them, written in toneless pinyin,
+    syllable by syllable or with some syllables run together."""
+    clauses = [m.span() for m in _CLAUSE.finditer(text)]
+    if not clauses:
+        return text
+    chosen = clauses if rng.random() < 0.5 else rng.sample(clauses, min(len(clauses), rng.randint(1, 2)))
+    out, last = [], 0
+    for start, end in sorted(chosen):
+        out.append(text[last:start])
+        syllables = _pinyin(text[start:end])
+        words = [syllables[0]]
+        for syl in syllables[1:]:
+            if rng.random() < 0.3:
+                words[-1] += syl
+            else:
+                words.append(syl)
+        out.append(" ".join(words))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def disguise(text: str, rng: random.Random) -> str:
     """`text` with one to three of its cue words disguised (or, without any, an ordinary
-    word spelt in pinyin or split by a symbol)."""
+    word spelt in pinyin or split by a symbol), or with clauses written in pinyin."""
+    if rng.random() < PINYIN_CLAUSES:
+        return pinyin_clauses(text, rng)
     spans = cue_spans(text)
     if spans:
         chosen = rng.sample(spans, min(len(spans), rng.randint(1, 3)))

@@ -42,6 +42,7 @@ TOP_FEATURES = 4
 DETECTOR_TRUST = 0.5
 PRECISE_TRUST, PRECISE_SCORE = 0.2, 0.9
 MAX_ATTRIBUTION_CHARS = 20_000
+GATE_CACHE_SIZE = 65_536  # distinct (cue categories, outside) combinations remembered
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]*")
 
 
@@ -135,6 +136,7 @@ class LearnedModel:
             gram_keys = np.array([k for k, _ in keyed], dtype=np.uint64), np.array([i for _, i in keyed])
         self._gram_keys, self._gram_rows = gram_keys[0], gram_keys[1].astype(np.int64)
         self._has_grams = len(self._gram_keys) > 0
+        self._gate_cache: dict[tuple[frozenset[str], bool], bool] = {}
         self.thresholds: dict[str, dict[str, float]] = meta["thresholds"]
         self.screen = GateScreen(meta["gate"])
         self._logit_thresholds = {
@@ -186,7 +188,13 @@ class LearnedModel:
     # ----------------------------------------------------------------- scoring
     def gated(self, categories, channel: Channel) -> bool:
         """True when a segment with these hit categories, sent to `channel`, is worth scoring."""
-        return self.screen.opens(categories, channel)
+        key = (frozenset(categories), channel in R10_CHANNELS)
+        opens = self._gate_cache.get(key)
+        if opens is None:
+            opens = self.screen.opens(categories, channel)
+            if len(self._gate_cache) < GATE_CACHE_SIZE:
+                self._gate_cache[key] = opens
+        return opens
 
     def _indices(self, feats: Features) -> tuple[list[int], list[int]]:
         get = self.named_index.get
@@ -283,10 +291,9 @@ class LearnedModel:
             trust[c.rule] = min(trust.get(c.rule, 1.0), factor)
         detected = trust.keys()
         thresholds = {r: t * trust.get(r, 1.0) for r, t in thresholds.items()}
-        # a disguise alone never means stop: the anchor must be an exact (not pinyin) cue
-        found = {
-            CATEGORY_ALIAS.get(c, c) for c, hs in ctx.hits.by_category.items() if any(not h.weak for h in hs)
-        }
+        # a disguised cue anchors too: the model, trained on disguised positives and
+        # negatives alike, decides whether what the message says is a breach
+        found = {CATEGORY_ALIAS.get(c, c) for c in ctx.hits.by_category}
         findings: list[Finding] = []
         by_rule: dict[str, list[Candidate]] = {}
         for c in kept:

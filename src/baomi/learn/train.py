@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from baomi.catalog import catalog
 from baomi.engine import Reviewer
 from baomi.learn import augment
 from baomi.learn.corpus import Example, LoadReport, read_examples, with_text
@@ -40,6 +41,8 @@ MIN_NAMED_DF, MIN_GRAM_DF, MAX_GRAMS = 2, 3, 120_000
 REAL_WEIGHT = 0.5  # real everyday text: many lines, each worth less than a written example
 ANCHOR_COVER = 0.99  # share of a rule's positives its anchor categories must cover
 ANCHOR_LIFT = 2.0
+# time words are in most ordinary chat (明天下午3点家长会): they never anchor a rule alone
+NEVER_ANCHORS = frozenset({"future", "past", "time_ref", "clock", "date"})
 THRESHOLD_FLOOR = 0.1  # no rule is found on less than this probability
 GATE_LOSS = 0.01  # share of the positives the model catches that the screen may leave unscored
 _CHANNELS = tuple(Channel)
@@ -103,14 +106,12 @@ def collect(settings: Settings) -> tuple[list[Example], LoadReport]:
     return base + (augmented(base) if settings.augment else []), report
 
 
-def evidence(reviewer: Reviewer, ex: Example) -> tuple[Features, frozenset[str], frozenset[str]]:
-    """Features of one example as the engine sees it, its hit categories and the ones hit
-    by an exact (not disguised) cue."""
+def evidence(reviewer: Reviewer, ex: Example) -> tuple[Features, frozenset[str]]:
+    """Features of one example as the engine sees it, and its hit categories."""
     trace = reviewer.trace(ex.text, ex.channel)
     st = trace.segments[0]
     ctx = Reviewer._context(st.norm, st.hits, ex.channel, "text", "text", frozenset())
-    exact = frozenset(c for c, hs in st.hits.by_category.items() if any(not h.weak for h in hs))
-    return extract(ctx, st.candidates, st.removed), frozenset(st.hits.by_category), exact
+    return extract(ctx, st.candidates, st.removed), frozenset(st.hits.by_category)
 
 
 def gate_terms(categories) -> list[str]:
@@ -171,7 +172,8 @@ def rule_anchors(cats: list[frozenset[str]], labels: np.ndarray) -> dict[str, li
     """Per rule, the cue categories at least one of which a finding of that rule needs
     (unless a detector named the rule): categories at least ANCHOR_LIFT times as frequent
     among the rule's positives as among the negatives, the most frequent first, until
-    ANCHOR_COVER of the positives hold one. Keeps the n-grams from raising a rule that
+    ANCHOR_COVER of the positives hold one; the categories the catalog's `requires` names
+    for rules whose definition demands one. Keeps the n-grams from raising a rule that
     nothing in the text points to (a child's hospital visit at 8 is no leader's itinerary)."""
     neg = [c for c, y in zip(cats, labels.any(axis=1), strict=True) if not y]
     neg_freq = Counter(x for c in neg for x in c)
@@ -179,8 +181,13 @@ def rule_anchors(cats: list[frozenset[str]], labels: np.ndarray) -> dict[str, li
     for j, rule in enumerate(RULE_IDS):
         pos = [c for c, y in zip(cats, labels[:, j], strict=True) if y and c]
         freq = Counter(x for c in pos for x in c)
+        if catalog()[rule].requires:
+            out[rule] = sorted(catalog()[rule].requires)
+            continue
         eligible = {
-            x for x, n in freq.items() if n / len(pos) >= ANCHOR_LIFT * (neg_freq[x] + 1) / (len(neg) + 1)
+            x
+            for x, n in freq.items()
+            if x not in NEVER_ANCHORS and n / len(pos) >= ANCHOR_LIFT * (neg_freq[x] + 1) / (len(neg) + 1)
         }
         chosen: list[str] = []
         left = [c for c in pos if c & eligible]
@@ -261,12 +268,11 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         f"R10 修正 {sum(load.fixed.values())}）"
     )
     reviewer = Reviewer(model=False)
-    feats, cats, exact = [], [], []
+    feats, cats = [], []
     for ex in examples:
-        f, c, e = evidence(reviewer, ex)
+        f, c = evidence(reviewer, ex)
         feats.append(f)
         cats.append(c)
-        exact.append(e)
     log(f"特征提取完成（{time.time() - t0:.0f} 秒）")
     is_train = np.array([ex.split == "train" for ex in examples])
     val = ~is_train
@@ -302,7 +308,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
             for f in feats
         ]
     )
-    anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in exact]) | detected
+    anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in cats]) | detected
     probs *= anchored
     calib = val & original
     thr = {sens: calibrate(probs[calib], labels[calib], beta) for sens, beta in BETAS.items()}
