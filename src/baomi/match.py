@@ -1,4 +1,5 @@
-"""One matching pass: all literal cues in one Aho-Corasick automaton, all structural
+"""One matching pass: all literal cues in one Aho-Corasick automaton (ahocorasick_rs: the
+whole text in one call, every overlapping match back as character offsets), all structural
 patterns (document numbers, ID numbers, periods after ★ …) in one compiled expression.
 
 The result, `Hits`, indexes every match by category so detectors can ask for cues near
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from baomi.lexicon import BLOCKER, Cue, load_lexicon
 from baomi.text import pinyin
@@ -140,13 +141,18 @@ class Matcher:
             for term in terms:
                 key = normalise(term).text  # the organisation writes terms as people do
                 lexicon[key] = (*lexicon.get(key, ()), Cue(category))
-        automaton = ahocorasick.Automaton()
-        for term, cues in lexicon.items():
-            latin_edges = (term[0].isascii() and term[0].isalpha(), term[-1].isascii() and term[-1].isalpha())
-            pairs = tuple((cue.category, cue.weak) for cue in cues)
-            automaton.add_word(term, (len(term), term, pairs, latin_edges))
-        automaton.make_automaton()
-        self._automaton = automaton
+        terms = list(lexicon)
+        # per pattern index: (term, its (category, weak) pairs, Latin first / last letter)
+        self._values = [
+            (
+                term,
+                tuple((cue.category, cue.weak) for cue in lexicon[term]),
+                term[0].isascii() and term[0].isalpha(),
+                term[-1].isascii() and term[-1].isalpha(),
+            )
+            for term in terms
+        ]
+        self._automaton = ahocorasick_rs.AhoCorasick(terms)
         self._sound = _sound_automaton(lexicon, extra_terms or {})
 
     def scan(self, text: str) -> Hits:
@@ -154,14 +160,15 @@ class Matcher:
         by_category: dict[str, list[Hit]] = {}
         n = len(text)
         new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
-        for end_index, (length, term, pairs, (latin_head, latin_tail)) in self._automaton.iter(text):
-            start = end_index - length + 1
+        values = self._values
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            term, pairs, latin_head, latin_tail = values[index]
             if (latin_head and start > 0 and "a" <= text[start - 1] <= "z") or (
-                latin_tail and end_index + 1 < n and "a" <= text[end_index + 1] <= "z"
+                latin_tail and end < n and "a" <= text[end] <= "z"
             ):
                 continue  # a Latin cue inside a longer word (jm in jmeter)
             for category, weak in pairs:
-                hit = new(Hit, (category, start, end_index + 1, term, weak))
+                hit = new(Hit, (category, start, end, term, weak))
                 if category in by_category:
                     by_category[category].append(hit)
                 else:
@@ -196,12 +203,16 @@ class Matcher:
 
     def _scan_pinyin(self, text: str, by_category: dict[str, list[Hit]]) -> None:
         """Cues spelt in pinyin (`ji yao shi`, `jiyaoshi`): weak hits of their Han term."""
+        automaton, values = self._sound
+        if automaton is None:
+            return
         view, starts, spans = pinyin.syllable_view(text)
         if not starts:
             return
         seen = {(h.category, h.start, h.end) for hs in by_category.values() for h in hs}
-        for end_index, (length, term, categories, n_syllables) in self._sound.iter(view):
-            first = bisect_left(starts, end_index - length + 2)
+        for index, key_start, _ in automaton.find_matches_as_indexes(view, overlapping=True):
+            term, categories, n_syllables = values[index]
+            first = bisect_left(starts, key_start + 1)
             start, end = spans[first][0], spans[first + n_syllables - 1][1]
             for category in categories:
                 if (category, start, end) not in seen:
@@ -209,7 +220,16 @@ class Matcher:
                     by_category.setdefault(category, []).append(Hit(category, start, end, term, True))
 
 
-def _sound_automaton(lexicon: dict[str, tuple[Cue, ...]], extra_terms: dict[str, Iterable[str]]):
+class _SoundAutomaton(NamedTuple):
+    """The pinyin keys of the Han cues and, per key, (term, categories, syllable count)."""
+
+    automaton: ahocorasick_rs.AhoCorasick | None
+    values: list[tuple[str, tuple[str, ...], int]]
+
+
+def _sound_automaton(
+    lexicon: dict[str, tuple[Cue, ...]], extra_terms: dict[str, Iterable[str]]
+) -> _SoundAutomaton:
     """The pinyin of every Han cue (` ji yao shi ` → 机要室 and its categories)."""
     readings = _cue_pinyin()
     extra = [normalise(t).text for terms in extra_terms.values() for t in terms]
@@ -218,21 +238,19 @@ def _sound_automaton(lexicon: dict[str, tuple[Cue, ...]], extra_terms: dict[str,
         from pypinyin import Style, lazy_pinyin
 
         readings = {**readings, **{t: lazy_pinyin(t, style=Style.NORMAL) for t in missing}}
-    automaton = ahocorasick.Automaton()
+    by_key: dict[str, tuple[str, tuple[str, ...], int]] = {}
     for term, cues in lexicon.items():
         syls = readings.get(term)
         if syls is None or all(c.weak for c in cues) or BLOCKER in (c.category for c in cues):
             continue
         key = pinyin.cue_key(syls)
-        categories = tuple(dict.fromkeys(c.category for c in cues if not c.weak))
-        if automaton.exists(key):  # homophones read alike (书记, 书籍): one key, all their cues
-            _, first, cats, _ = automaton.get(key)
-            categories = tuple(dict.fromkeys((*cats, *categories)))
-            term = first
-        automaton.add_word(key, (len(key), term, categories, len(syls)))
-    if len(automaton):
-        automaton.make_automaton()
-    return automaton
+        categories = tuple(c.category for c in cues if not c.weak)
+        if key in by_key:  # homophones read alike (书记, 书籍): one key, all their cues
+            first, known, _ = by_key[key]
+            term, categories = first, (*known, *categories)
+        by_key[key] = (term, tuple(dict.fromkeys(categories)), len(syls))
+    keys = list(by_key)
+    return _SoundAutomaton(ahocorasick_rs.AhoCorasick(keys) if keys else None, [by_key[k] for k in keys])
 
 
 def _is_han(term: str) -> bool:

@@ -19,7 +19,7 @@ import re
 from functools import cache
 from importlib import resources
 
-import ahocorasick
+import ahocorasick_rs
 
 from baomi.lexicon import _chars_by_pinyin, _pinyin, load_lexicon
 
@@ -60,14 +60,13 @@ _DIGIT_RUN = re.compile(r"\d{4,}")
 
 
 @cache
-def _cue_automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
+def _cue_automaton() -> ahocorasick_rs.AhoCorasick:
+    terms = []
     for term, cues in load_lexicon().items():
         han = len(term) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in term)
         if han and any(c.category in DISGUISABLE and not c.weak for c in cues):
-            automaton.add_word(term, term)
-    automaton.make_automaton()
-    return automaton
+            terms.append(term)
+    return ahocorasick_rs.AhoCorasick(terms)
 
 
 @cache
@@ -83,7 +82,7 @@ def _s2t() -> dict[str, str]:
 def cue_spans(text: str) -> list[tuple[int, int]]:
     """Non-overlapping spans of disguisable cue words in `text`, longest first."""
     found = sorted(
-        ((end - len(term) + 1, end + 1) for end, term in _cue_automaton().iter(text)),
+        ((start, end) for _, start, end in _cue_automaton().find_matches_as_indexes(text, overlapping=True)),
         key=lambda s: (s[0] - s[1], s[0]),
     )
     taken: list[tuple[int, int]] = []

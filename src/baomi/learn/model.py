@@ -146,6 +146,8 @@ class LearnedModel:
         # per rule, the cue categories one of which a finding needs (unless a detector named it)
         self.anchors = {r: frozenset(meta.get("anchors", {}).get(r, ())) for r in rules}
         self._rule_pos = {r: i for i, r in enumerate(rules)}
+        # every rule needs one of its anchors (None: some rule is free to fire without one)
+        self._any_anchor = frozenset().union(*self.anchors.values()) if all(self.anchors.values()) else None
 
     # ----------------------------------------------------------------- file
     @classmethod
@@ -191,7 +193,11 @@ class LearnedModel:
         key = (frozenset(categories), channel in R10_CHANNELS)
         opens = self._gate_cache.get(key)
         if opens is None:
-            opens = self.screen.opens(categories, channel)
+            # no rule's anchor among the cues: no finding is possible, whatever the score
+            anchored = self._any_anchor is None or not self._any_anchor.isdisjoint(
+                CATEGORY_ALIAS.get(c, c) for c in key[0]
+            )
+            opens = anchored and self.screen.opens(categories, channel)
             if len(self._gate_cache) < GATE_CACHE_SIZE:
                 self._gate_cache[key] = opens
         return opens
