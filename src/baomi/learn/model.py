@@ -209,25 +209,34 @@ class LearnedModel:
 
     def gram_indices(self, text: str) -> list[int]:
         """Rows of the distinct vocabulary n-grams in `text`."""
-        return list(set(self._gram_hits(text, starts=False)[0].tolist()))
-
-    def _gram_hits(self, text: str, starts: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-        """Rows (and start offsets) of every vocabulary n-gram occurrence in `text`."""
         if not text or not self._has_grams:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return []
+        keys = self._text_keys(text)
+        keys.sort()  # sorted queries walk the vocabulary in order: far fewer cache misses
+        pos = np.minimum(np.searchsorted(self._gram_keys, keys), len(self._gram_keys) - 1)
+        return list(set(self._gram_rows[pos[self._gram_keys[pos] == keys]].tolist()))
+
+    @staticmethod
+    def _text_keys(text: str) -> np.ndarray:
+        """The integer key of every 1-, 2- and 3-gram of `text`, in that order."""
         cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         two = (cp[:-1] << _SHIFT) | cp[1:]
-        keys = np.concatenate((cp, two, (two[:-1] << _SHIFT) | cp[2:]))
+        return np.concatenate((cp, two, (two[:-1] << _SHIFT) | cp[2:]))
+
+    def _gram_hits(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and start offsets of every vocabulary n-gram occurrence in `text`."""
+        if not text or not self._has_grams:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        keys = self._text_keys(text)
         pos = np.minimum(np.searchsorted(self._gram_keys, keys), len(self._gram_keys) - 1)
         found = self._gram_keys[pos] == keys
-        if not starts:
-            return self._gram_rows[pos[found]], None
-        n = len(cp)
+        n = len(text)
         at = np.concatenate((np.arange(n), np.arange(max(n - 1, 0)), np.arange(max(n - 2, 0))))
         return self._gram_rows[pos[found]], at[found]
 
-    def logits(self, feats: Features) -> np.ndarray:
-        named, grams = self._indices(feats)
+    def logits(self, feats: Features, indices: tuple[list[int], list[int]] | None = None) -> np.ndarray:
+        """Per-rule logits of a segment (`indices`: its `_indices`, when already known)."""
+        named, grams = indices or self._indices(feats)
         if not grams:
             return self.bias + self.weights[named].sum(axis=0) if named else self.bias.copy()
         z = self.bias + self.weights.take(grams, axis=0).sum(axis=0) * gram_value(len(grams))
@@ -239,10 +248,16 @@ class LearnedModel:
     def _probs(self, z: np.ndarray) -> dict[str, float]:
         return dict(zip(self.rules, (1.0 / (1.0 + np.exp(-z))).tolist(), strict=True))
 
-    def contributions(self, feats: Features, rule: str, k: int = TOP_FEATURES) -> list[tuple[str, float]]:
+    def contributions(
+        self,
+        feats: Features,
+        rule: str,
+        k: int = TOP_FEATURES,
+        indices: tuple[list[int], list[int]] | None = None,
+    ) -> list[tuple[str, float]]:
         """The `k` features with the largest part in the rule's score, largest first."""
         col = self._rule_pos[rule]
-        named, grams = self._indices(feats)
+        named, grams = indices or self._indices(feats)
         idx = np.array(named + grams, dtype=np.int64)
         if not len(idx):
             return []
@@ -286,7 +301,8 @@ class LearnedModel:
         named the rule). A detector's candidate lends its span and evidence; without
         one, the sentence that weighed most is the span."""
         feats = extract(ctx, kept, removed)
-        z = self.logits(feats)
+        indices = self._indices(feats)
+        z = self.logits(feats, indices)
         thresholds = self.thresholds[sensitivity]
         if not kept and (z < self._logit_thresholds[sensitivity]).all():  # the common case
             return [], SegmentScore(feats, self._probs(z), thresholds, [])
@@ -317,7 +333,7 @@ class LearnedModel:
                 findings += [c.finding for c in authoritative]
                 rejected += [c for c in cands if c not in authoritative]
                 continue
-            top = [(n, w) for n, w in self.contributions(feats, rule)[:TOP_FEATURES] if w > 0]
+            top = [(n, w) for n, w in self.contributions(feats, rule, indices=indices) if w > 0]
             detail = f"模型判定 {rule}（概率 {p:.2f}，阈值 {thr:.2f}）：" + "、".join(
                 f"{n} {w:+.2f}" for n, w in top
             )
