@@ -278,3 +278,20 @@ def test_archive_page_uploads_follows_progress_and_shows_the_chain(site):
     assert traced, "no incident shows its propagation chain"
     assert "wrW1 → wrF1" in traced[0] or ("wrW1" in traced[0] and "wrF1" in traced[0])
     assert "档案审计" in traced[0]
+
+
+def test_a_bad_console_form_gets_a_chinese_page_not_json(site):
+    client = site["client"]
+    csrf = _login(client, "admin")
+    r = client.post(
+        "/admin/users",
+        data={"csrf": csrf, "username": "有 空格", "password": "x" * 12, "role": "sender"},
+        headers={"Accept": "text/html"},
+    )
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "请求无效" in r.text and "username" in r.text and "<html" in r.text
+    htmx = {"HX-Request": "true"}
+    fragment = client.post("/admin/users", data={"csrf": csrf, "username": "x"}, headers=htmx)
+    assert fragment.status_code == 422 and "<html" not in fragment.text and "请求无效" in fragment.text
+    api = client.post("/v1/auth/token", data={"username": "admin"}, headers={"Accept": "text/html"})
+    assert api.status_code == 422 and api.json()["code"] == "invalid"  # the API stays JSON

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -72,6 +72,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
     app.state.engine = engine
     app.state.metrics = metrics = Metrics()
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.pages = bool(routers)  # the console's pages are mounted
     for router in (*ROUTERS, *routers):
         app.include_router(router)
     _add_ops_routes(app)
@@ -129,6 +130,16 @@ def _add_ops_routes(app: FastAPI) -> None:
         return PlainTextResponse(app.state.metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
 
+_API_PREFIXES = ("/v1/", "/openapi.json", "/docs", "/redoc", "/metrics", "/healthz", "/readyz")
+
+
+def _is_console_page(request: Request) -> bool:
+    """A request a console page made (a form or htmx), not an API call."""
+    if not request.app.state.pages or request.url.path.startswith(_API_PREFIXES):
+        return False
+    return bool(request.headers.get("hx-request")) or "text/html" in request.headers.get("accept", "")
+
+
 def _error(status: int, detail: str, code: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
 
@@ -146,8 +157,14 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error(422, str(exc), "invalid_policy")
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, describe_validation(exc.errors()), "invalid")
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        detail = describe_validation(exc.errors())
+        if _is_console_page(request):  # a console form: the error on a Chinese page, not JSON
+            from baomi.console.web import render
+
+            name = "_error.html" if request.headers.get("hx-request") else "error.html"
+            return render(request, name, {"who": None, "error": detail, "status": 422}, 422)
+        return _error(422, detail, "invalid")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
