@@ -353,7 +353,6 @@ def test_marking_split_by_an_unclosed_script_tag(tmp_path, reviewer):
     assert "R01" in rules(reviewer, path)
 
 
-@pytest.mark.xfail(strict=True, reason='openpyxl ignores an inline string whose cell lost t="inlineStr"')
 def test_xlsx_inline_string_without_its_type_attribute(tmp_path, reviewer):
     parts = members(xlsx_seed().data)
     sheet = parts["xl/worksheets/sheet1.xml"]

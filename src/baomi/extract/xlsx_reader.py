@@ -88,7 +88,34 @@ def _declared_sheets(zf: zipfile.ZipFile, ctx: Context) -> int:
     """How many sheets workbook.xml lists (openpyxl skips a sheet whose part is missing)."""
     info = next(i for i in zf.infolist() if i.filename.lower().lstrip("/") == "xl/workbook.xml")
     root = safexml.parse(read_member(zf, info, ctx.limits.max_file_bytes), "xlsx")
-    return sum(1 for e in root.iter() if isinstance(e.tag, str) and e.tag.rsplit("}", 1)[-1] == "sheet")
+    return sum(1 for e in root.iter() if isinstance(e.tag, str) and _local(e.tag) == "sheet")
+
+
+def _untyped_inline_strings(zf: zipfile.ZipFile, ctx: Context) -> Iterator[str]:
+    """Inline strings (`<c><is><t>…`) of cells whose `t="inlineStr"` was dropped: openpyxl
+    reads such a cell as empty, Excel still shows its text. Only sheets that hold an
+    inline string at all are parsed again."""
+    for info in zf.infolist():
+        name = info.filename.lower().lstrip("/")
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        data = read_member(zf, info, ctx.limits.max_file_bytes)
+        if b"<is>" not in data and b":is>" not in data:
+            continue
+        for cell in safexml.parse(data, "xlsx").iter():
+            if not isinstance(cell.tag, str) or _local(cell.tag) != "c" or cell.get("t") == "inlineStr":
+                continue
+            for child in cell:
+                if isinstance(child.tag, str) and _local(child.tag) == "is":
+                    text = "".join(
+                        t.text or "" for t in child.iter() if isinstance(t.tag, str) and _local(t.tag) == "t"
+                    )
+                    if text.strip():
+                        yield text
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def read_xlsx(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
@@ -108,5 +135,6 @@ def read_xlsx(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
             found = len(workbook.worksheets) + len(workbook.chartsheets)
         finally:
             workbook.close()
+    ctx.add_lines(_untyped_inline_strings(zf, ctx), f"{blob.source}/inline", "document")
     if found < declared:
         ctx.problem(P.PARTIAL, f"xlsx 列出 {declared} 个工作表，只有 {found} 个可读，其余未检查")
