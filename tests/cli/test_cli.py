@@ -73,6 +73,31 @@ def test_eval_reports_scores(tmp_path):
     assert "决定准确率" in text and "错判 3" in text
 
 
+def test_eval_by_a_field_scores_each_group(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    items = [
+        {
+            "channel": "direct",
+            "text": "机密★10年 我拍了",
+            "style": "ocr",
+            "expect": {"decision": "block", "rules": ["R01"]},
+        },
+        {
+            "channel": "direct",
+            "text": "明天见",
+            "style": "voice",
+            "expect": {"decision": "block", "rules": ["R04"]},
+        },
+        {"channel": "direct", "text": "晚上吃啥", "expect": {"decision": "allow", "rules": []}},
+    ]
+    corpus.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), encoding="utf-8")
+    groups = json.loads(runner.invoke(app, ["eval", str(corpus), "--json", "--by", "style"]).stdout)["by"]
+    assert groups["field"] == "style"
+    assert groups["groups"]["ocr"]["stop_recall"] == 1.0 and groups["groups"]["voice"]["stop_recall"] == 0.0
+    assert groups["groups"]["—"]["false_stop"] == 0.0 and groups["groups"]["—"]["stop_recall"] is None
+    assert "按 style 分组" in runner.invoke(app, ["eval", str(corpus), "--by", "style"]).stdout
+
+
 def test_explain_shows_every_stage():
     res = runner.invoke(
         app, ["explain", "我们公司的商业机密，还有机密★1年的件我拍了", "-c", "external_group"]

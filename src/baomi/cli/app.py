@@ -127,12 +127,15 @@ def evaluate(
     fail_over: Annotated[
         list[str] | None, typer.Option("--fail-over", help="上限，如 false_stop=0.02")
     ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="另按语料的某个字段分组评分，如 style、channel、source")
+    ] = None,
 ) -> None:
     """在标注语料上评分：准确率、拦截召回、误拦率、各规则 P/R/F1、混淆矩阵。"""
     Channel.parse(channel)
     thresholds = parse_thresholds(fail_under or [], upper=False) + parse_thresholds(fail_over or [], True)
     reviewer = Reviewer(policy)
-    raise typer.Exit(run_eval(reviewer, corpus, channel, thresholds, as_json, show_misses))
+    raise typer.Exit(run_eval(reviewer, corpus, channel, thresholds, as_json, show_misses, by))
 
 
 # Categories whose matched text is personal data: explain shows them masked.

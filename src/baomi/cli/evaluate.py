@@ -73,10 +73,12 @@ def run_eval(
     thresholds: list[Threshold],
     as_json: bool,
     show_misses: int,
+    by: str | None = None,
 ) -> int:
     """Score `source`; exit 1 when lines failed, 5 when a threshold failed, 2 when nothing
-    could be scored."""
+    could be scored. `by`: also score each group of lines sharing that field (style …)."""
     score = Score()
+    groups: dict[str, Score] = {}
     bad: list[dict] = []
     for item in corpus_items(source, default_channel, keep_blank=False):
         where = {"line": item.line_no, "id": item.raw_id}
@@ -88,6 +90,9 @@ def run_eval(
             bad.append({**where, "error": error})
             continue
         score.add(item.id, item.expect_decision, item.expect_rules or frozenset(), verdict)
+        if by is not None:
+            group = groups.setdefault(str(item.extra.get(by, NO_VALUE)), Score())
+            group.add(item.id, item.expect_decision, item.expect_rules or frozenset(), verdict)
     score.errors = len(bad)
     metrics = score.metrics()
     failed = [t for t in thresholds if t.failed(metrics[t.metric])]
@@ -98,9 +103,13 @@ def run_eval(
              "value": metrics[t.metric], "passed": t not in failed}
             for t in thresholds
         ]  # fmt: skip
+        if by is not None:
+            data["by"] = {"field": by, "groups": {k: _group_summary(g) for k, g in sorted(groups.items())}}
         emit(dump_json(data))
     else:
         _print_score(score, show_misses, bad)
+        if by is not None:
+            _print_groups(by, groups)
         for t in failed:
             value = metrics[t.metric]
             shown = _fmt(value, 4)
@@ -112,6 +121,19 @@ def run_eval(
     if bad:
         return EXIT_LINES_FAILED
     return EXIT_BELOW_THRESHOLD if failed else EXIT_OK
+
+
+def _group_summary(g: Score) -> dict:
+    return {k: g.summary()[k] for k in ("n", "accuracy", "stop_recall", "false_stop")}
+
+
+def _print_groups(by: str, groups: dict[str, Score]) -> None:
+    table = Table(title=f"按 {by} 分组")
+    for col in (by, "样本", "准确率", "拦截召回", "误拦率"):
+        table.add_column(col, overflow="fold")
+    for name, g in sorted(groups.items()):
+        table.add_row(name, str(g.n), _fmt(g.accuracy), _fmt(g.stop_recall), _fmt(g.false_stop))
+    out.print(table)
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
