@@ -6,7 +6,6 @@ import pytest
 
 KNOWN_MISSES = {
     "电视剧里那个书记明天要去视察，演得真好": "fiction with a leader's coming visit: the model says R09",
-    "老公出差去北京了，下周三回来，这周我自己带娃": "a husband's trip: the model says R09",
     "参与了一项涉密任务，等解密了再和大家分享😎": "涉密任务 told in passing: below the R04 threshold",
 }
 

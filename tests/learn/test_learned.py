@@ -47,11 +47,18 @@ def test_model_raises_a_rule_no_detector_named_with_its_feature_reasons():
 
 
 def test_a_rule_below_its_threshold_is_not_reported_even_if_a_detector_found_it():
-    model = _tiny_model({"marking_grammar": {"R01": -5.0}})
-    verdict = Reviewer(model=model).review("机密★10年 这份方案我先拍给你看", "direct")
-    assert "R01" not in verdict.rules
-    trace = Reviewer(model=model).trace("机密★10年 这份方案我先拍给你看", "direct")
-    assert any(c.rule == "R01" for c in trace.segments[0].score.rejected)
+    model = _tiny_model({"found:drafts/R05": {"R05": -5.0}})
+    text = "县里的方案还是讨论稿，我先发给你看看"
+    trace = Reviewer(model=model).trace(text, "direct")
+    assert any(c.rule == "R05" and c.finding.score < 0.9 for c in trace.segments[0].candidates)
+    assert "R05" not in trace.verdict.rules
+    assert any(c.rule == "R05" for c in trace.segments[0].score.rejected)
+
+
+def test_a_precise_finding_stands_whatever_the_words_around_it():
+    model = _tiny_model({"marking_grammar": {"R01": -5.0}, "ngram:会议": {"R01": -5.0}})
+    verdict = Reviewer(model=model).review("今天下午三点开会，请准时参加。机密★1年", "direct")
+    assert "R01" in verdict.rules
 
 
 def test_detector_span_and_model_reasons_together():

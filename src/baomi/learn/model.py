@@ -37,10 +37,10 @@ TOP_FEATURES = 4
 # A rule a detector named needs this share of the rule's threshold: the conjunctions stay
 # strong evidence, and the model can still turn them down. The precise ones (a marking
 # with its period, a 文号 tied to a marking, an ID whose check digit holds: a detector
-# score of PRECISE_SCORE or more) need only a fifth: only strong contrary evidence
-# (a look-alike the filters missed) overrules them.
+# score of PRECISE_SCORE or more) stand: the look-alike filters, not the n-grams of the
+# text around them, turn those down (机密★1年 in an ordinary notice is still a marking).
 DETECTOR_TRUST = 0.5
-PRECISE_TRUST, PRECISE_SCORE = 0.2, 0.9
+PRECISE_TRUST, PRECISE_SCORE = 0.0, 0.9
 MAX_ATTRIBUTION_CHARS = 20_000
 GATE_CACHE_SIZE = 65_536  # distinct (cue categories, outside) combinations remembered
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]*")
