@@ -28,29 +28,24 @@ from baomi.text.normalise import NormalisedText, normalise
 SHINGLE = 5
 WINDOW = 8
 _DROP = re.compile(r"[^\u3400-\u9fff0-9a-z]+")
+_KEPT = np.zeros(0xA001, dtype=bool)  # by code point, what _DROP keeps (0xA000 and above: no)
+_KEPT[0x3400:0xA000] = _KEPT[ord("0") : ord("9") + 1] = _KEPT[ord("a") : ord("z") + 1] = True
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 
 
 @dataclass(frozen=True, slots=True)
 class Canon:
-    """Canonical characters of `norm`: Han characters, digits and letters only (what
-    `_DROP` leaves)."""
+    """Canonical characters of `norm`: Han characters, digits and letters only (the
+    characters `_DROP` keeps; `to_original` selects the same ones by code point)."""
 
     text: str
     norm: NormalisedText
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        """Original span of the non-empty canonical span [start, end)."""
-        last = end - 1
-        dropped, at_start = 0, None  # characters dropped before `last`, and before `start`
-        for m in _DROP.finditer(self.norm.text):
-            kept_before = m.start() - dropped  # canonical characters before this dropped run
-            if at_start is None and kept_before > start:
-                at_start = dropped
-            if kept_before > last:
-                break
-            dropped += m.end() - m.start()
-        return self.norm.to_original(start + (dropped if at_start is None else at_start), last + dropped + 1)
+        """Original span of the canonical span [start, end)."""
+        codes = np.frombuffer(self.norm.text.encode("utf-32-le"), dtype="<u4")
+        kept = np.flatnonzero(_KEPT.take(codes, mode="clip"))  # normalised index of each canonical one
+        return self.norm.to_original(int(kept[start]), int(kept[end - 1]) + 1)
 
 
 def canonical(text: str | NormalisedText) -> Canon:
