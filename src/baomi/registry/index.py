@@ -127,7 +127,7 @@ class RegistryIndex:
         # compare each fingerprint with every one of its bucket (stock phrases are not there)
         slots = self._bucket[fp.hashes >> self._shift][:, None] + self._columns
         hit, column = (self.hashes.take(slots, mode="clip") == fp.hashes[:, None]).nonzero()
-        if len(hit) < min_shared:  # most texts share nothing with the registry: stop here
+        if len(hit) < max(1, min_shared):  # most texts share nothing with the registry: stop here
             return None
         found = slots[hit, column]
         listed = found.tolist()
