@@ -27,32 +27,38 @@ from baomi.text.normalise import NormalisedText, normalise
 
 SHINGLE = 5
 WINDOW = 8
-_DROP = re.compile(r"[^\u3400-\u9fff0-9a-z]+")
-_KEPT = np.zeros(0xA001, dtype=bool)  # by code point, what _DROP keeps (0xA000 and above: no)
+# Canonical characters by code point: Han (U+3400–U+9FFF), digits, lower-case letters
+# (normalised text has no upper case); code points from U+A000 up read the last entry.
+_KEPT = np.zeros(0xA001, dtype=bool)
 _KEPT[0x3400:0xA000] = _KEPT[ord("0") : ord("9") + 1] = _KEPT[ord("a") : ord("z") + 1] = True
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 
 
 @dataclass(frozen=True, slots=True)
 class Canon:
-    """Canonical characters of `norm`: Han characters, digits and letters only (the
-    characters `_DROP` keeps; `to_original` selects the same ones by code point)."""
+    """The canonical characters of `norm` (Han characters, digits and letters only) as
+    code points, and the index in the normalised text of each."""
 
-    text: str
+    codes: np.ndarray  # little-endian uint32
+    kept: np.ndarray  # int64
     norm: NormalisedText
+
+    @property
+    def text(self) -> str:
+        return self.codes.tobytes().decode("utf-32-le")
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the canonical span [start, end)."""
-        codes = np.frombuffer(self.norm.text.encode("utf-32-le"), dtype="<u4")
-        kept = np.flatnonzero(_KEPT.take(codes, mode="clip"))  # normalised index of each canonical one
-        return self.norm.to_original(int(kept[start]), int(kept[end - 1]) + 1)
+        return self.norm.to_original(int(self.kept[start]), int(self.kept[end - 1]) + 1)
 
 
 def canonical(text: str | NormalisedText) -> Canon:
     """The canonical form of `text` (an original text, or its normalised view when the
     caller has it already)."""
     norm = text if isinstance(text, NormalisedText) else normalise(text)
-    return Canon(_DROP.sub("", norm.text), norm)
+    codes = np.frombuffer(norm.text.encode("utf-32-le"), dtype="<u4")
+    kept = np.flatnonzero(_KEPT.take(codes, mode="clip"))
+    return Canon(codes[kept], kept, norm)
 
 
 @cache
@@ -114,8 +120,8 @@ def fingerprints(
 ) -> Fingerprints:
     """Keyed fingerprints of `text` (or of its normalised view, when the caller has it)."""
     canon = canonical(text)
-    raw = canon.text.encode("utf-32-le")
-    positions = winnow(selection_hashes(np.frombuffer(raw, dtype="<u4"), keys, size), window)
+    raw = canon.codes.tobytes()
+    positions = winnow(selection_hashes(canon.codes, keys, size), window)
     key, width = keys.shingle, 4 * size
     digests = b"".join(  # keyed BLAKE2b-64 of each kept shingle's UTF-32-LE code points
         hashlib.blake2b(raw[4 * p : 4 * p + width], key=key, digest_size=8).digest()
