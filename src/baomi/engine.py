@@ -183,9 +183,10 @@ class Reviewer:
     def _review_text(self, text: str, channel: Channel, msg_id: str | None) -> Verdict:
         """The common case, typed text: the same stages without Message/Segment objects."""
         _require_content(text, ())
-        findings = self._review_segment(text, "text", "text", channel, _NO_MEDIA, None)
+        norm = normalise(text)
+        findings = self._review_segment(norm, "text", "text", channel, _NO_MEDIA, None)
         if self.registry is not None:
-            findings += self.registry.findings(text, "text", self.policy)
+            findings += self.registry.findings(norm, "text", self.policy)
         return self._decide(findings, channel, msg_id)[0]
 
     def trace(
@@ -216,9 +217,10 @@ class Reviewer:
     ) -> tuple[Verdict, list[tuple[str, Decision]]]:
         segments, media, findings = self._segments(msg)
         for seg in segments:
-            findings += self._review_segment(seg.text, seg.source, seg.media, msg.channel, media, traces)
-            if self.registry is not None:
-                findings += self.registry.findings(seg.text, seg.source, self.policy)
+            norm = normalise(seg.text)
+            findings += self._review_segment(norm, seg.source, seg.media, msg.channel, media, traces)
+            if self.registry is not None:  # the registry reuses the segment's normalised view
+                findings += self.registry.findings(norm, seg.source, self.policy)
         return self._decide(findings, msg.channel, msg.id)
 
     def _decide(
@@ -268,17 +270,16 @@ class Reviewer:
 
     def _review_segment(
         self,
-        text: str,
+        norm: NormalisedText,
         source: str,
         kind: str,
         channel: Channel,
         media: frozenset[str],
         traces: list[SegmentTrace] | None,
     ) -> list[Finding]:
-        """Findings of one segment (its text, `source` and media `kind`): the detectors'
-        candidates that survived the filters, scored by the learned model when there is
-        one; every stage goes to `traces` if given."""
-        norm = normalise(text)
+        """Findings of one segment (its normalised text, `source` and media `kind`): the
+        detectors' candidates that survived the filters, scored by the learned model when
+        there is one; every stage goes to `traces` if given."""
         hits = self.matcher.scan(norm.text)
         scorer = self.scorer
         found = hits.by_category.keys()
@@ -304,7 +305,9 @@ class Reviewer:
                 findings, score = scorer.review_segment(ctx, kept, removed, self.sensitivity)
         if traces is not None:
             traces.append(
-                SegmentTrace(Segment(text, source, media=kind), norm, hits, kept, removed, findings, score)
+                SegmentTrace(
+                    Segment(norm.original, source, media=kind), norm, hits, kept, removed, findings, score
+                )
             )
         return findings
 

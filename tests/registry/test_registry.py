@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 import zlib
 
+import numpy as np
 import pytest
 
 from baomi import Reviewer
 from baomi.model import Channel, Decision
 from baomi.registry import Registry, RegistryError, RegistryKeyError, RegistryKeys, load_keys
-from baomi.registry.fingerprint import canonical, winnow
+from baomi.registry.fingerprint import canonical, fingerprints, winnow
+from baomi.text.normalise import normalise
 from tests.ocr.test_rapid import needs_ocr
 from tests.synth.gongwen import HEADINGS, STOCK, retype
 
@@ -151,12 +154,67 @@ def test_keys_wrong_missing_or_short_are_refused(tmp_path, monkeypatch, registry
 
 
 def test_winnowing_keeps_a_fingerprint_in_every_window():
-    import numpy as np
-
     h = np.random.default_rng(1).integers(0, 2**63, 200, dtype=np.uint64)
     picked = set(winnow(h, 8).tolist())
     for s in range(200 - 7):
         assert int(s + np.argmin(h[s : s + 8])) in picked
+
+
+def test_a_registry_of_the_old_format_is_refused_with_a_clear_error(registry):
+    path = registry.store.path
+    registry.store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'baomi-registry/1' WHERE key = 'format'")
+    with pytest.raises(RegistryError, match=r"旧版格式.*重新登记"):
+        Registry.open(path, keys=KEY)
+
+
+def test_the_engine_s_normalised_view_gives_the_same_findings(registry):
+    policy = Reviewer().policy
+    for text in (BODY[7] + BODY[8] + BODY[9], "青应急发（2024）7号", "".join(OTHER)):
+        assert registry.findings(normalise(text), "text", policy) == registry.findings(text, "text", policy)
+
+
+def test_the_bucketed_index_finds_what_a_plain_search_finds(tmp_path):
+    """Random registries whose documents hold some of a text's fingerprints, on several
+    pages and shared between documents (some become stock phrases), with the text's largest
+    fingerprint the largest of the index (the last bucket, read past the end)."""
+    rng = random.Random(7)
+    text = BODY[0] + BODY[1] + BODY[2] + BODY[0][:20]  # its start again: fingerprints twice
+    query = sorted(set(fingerprints(text, KEY).hashes.tolist()))
+    gen = np.random.default_rng(7)
+    for trial in range(8):
+        documents = []
+        for _ in range(rng.randint(2, 30)):
+            share = rng.random() * 0.6
+            pages = [
+                set(gen.integers(0, query[-1], rng.randint(0, 80), dtype=np.uint64).tolist())
+                | {q for q in query if rng.random() < share}
+                for _ in range(rng.randint(1, 4))
+            ]
+            documents.append(pages)
+        rng.choice(documents)[0].add(query[-1])
+        registry = Registry.open(tmp_path / f"r{trial}.db", keys=KEY, create=True)
+        for pages in documents:
+            registry.store.add(
+                [np.array(sorted(p), dtype=np.uint64) for p in pages],
+                level="秘密",
+                period=None,
+                title_hash=None,
+                number_hash=None,
+                actor="test",
+            )
+        index = registry.index
+        own = set(query) - index.common
+        shared = [len(own & set().union(*pages)) for pages in documents]
+        got = index.match(text, min_shared=1)
+        if not max(shared):
+            assert got is None
+            continue
+        best = shared.index(max(shared))
+        assert got is not None and got.document.id == f"REG-{best + 1:05d}"
+        assert (got.shared, got.total) == (shared[best], len(own))
+        assert got.pages == tuple(i for i, page in enumerate(documents[best], start=1) if own & page)
 
 
 def test_canonical_text_drops_layout_and_maps_back():
@@ -191,17 +249,19 @@ def test_a_stolen_registry_file_reveals_no_text_and_no_unkeyed_hash(registry):
         pieces.add(p)
         pieces.update(p[i : i + n] for n in (4, 5, 6) for i in range(len(p) - n + 1))
     for piece in pieces:
-        for encoding in ("utf-8", "gb18030", "utf-16-le"):
+        for encoding in ("utf-8", "gb18030", "utf-16-le", "utf-32-le"):
             raw = piece.encode(encoding)
             if len(raw) >= 8:
                 assert raw not in data, piece
-        raw = piece.encode("utf-8")
-        for algo in ("md5", "sha1", "sha256", "sha512", "blake2b", "sha3_256"):
-            digest = hashlib.new(algo, raw).digest()
-            for form in (digest, digest.hex().encode(), digest[:8], digest[:8][::-1]):
-                assert form not in data, (algo, piece)
-        crc = zlib.crc32(raw).to_bytes(4, "little")
-        assert raw not in data and crc * 2 not in data
+        for raw in (piece.encode("utf-8"), piece.encode("utf-32-le")):  # fingerprints hash UTF-32
+            digests = [hashlib.new(a, raw).digest() for a in ("md5", "sha1", "sha256", "sha512", "sha3_256")]
+            # BLAKE2 without the key, at the digest sizes the registry stores
+            digests += [hashlib.blake2b(raw, digest_size=n).digest() for n in (8, 16, 64)]
+            for digest in digests:
+                for form in (digest, digest.hex().encode(), digest[:8], digest[:8][::-1]):
+                    assert form not in data, piece
+            crc = zlib.crc32(raw).to_bytes(4, "little")
+            assert raw not in data and crc * 2 not in data
 
 
 @pytest.mark.parametrize("channel", list(Channel))

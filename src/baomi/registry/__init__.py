@@ -4,8 +4,9 @@
     record = registry.add_file("通知.pdf", level="机密", period="10年", title="…", actor="张三")
     Reviewer(registry=registry).review(photo_text, "work_group")  # R01 / R03 when it matches
 
-Nothing readable is stored: page fingerprints are HMAC-SHA256 values of winnowed
-character shingles; titles and 文号 are HMAC values too; the key stays with the unit.
+Nothing readable is stored: page fingerprints are keyed BLAKE2b values of winnowed
+character shingles; titles and 文号 are keyed BLAKE2b values too; the key stays with
+the unit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from baomi.registry.fingerprint import fingerprints, label_hash
 from baomi.registry.index import RegistryIndex, RegistryMatch
 from baomi.registry.keys import RegistryKeyError, RegistryKeys, load_keys
 from baomi.registry.store import LEVELS, DocumentRecord, RegistryError, RegistryStore
+from baomi.text.normalise import NormalisedText
 
 __all__ = [
     "LEVELS",
@@ -107,8 +109,9 @@ class Registry:
         pages = [s.text for s in got.segments if not s.source.endswith("/name") and s.text.strip()]
         return self.add_pages(pages, **details)
 
-    def findings(self, text: str, source: str, policy) -> list:
-        """The engine's entry point: R01/R03 findings for one segment under `policy`."""
+    def findings(self, text: str | NormalisedText, source: str, policy) -> list:
+        """The engine's entry point: R01/R03 findings for one segment under `policy`
+        (its text, or the normalised view the engine has made of it)."""
         return self.index.findings(
             text,
             source,

@@ -7,8 +7,9 @@ keeps the minimum of every window of `window` consecutive shingle hashes: two te
 that share a run of at least `window + size - 1` characters share a fingerprint.
 
 Which shingles are kept is decided by a cheap keyed hash computed with numpy over
-all positions; only the kept shingles are hashed with HMAC-SHA256, and only those
-HMAC values are ever stored.
+all positions; only the kept shingles are hashed with keyed BLAKE2b (RFC 7693, the
+key in the parameter block: a MAC and a PRF, like HMAC but one short hash), and only
+those values are ever stored.
 """
 
 from __future__ import annotations
@@ -26,32 +27,38 @@ from baomi.text.normalise import NormalisedText, normalise
 
 SHINGLE = 5
 WINDOW = 8
-_DROP = re.compile(r"[^\u3400-\u9fff0-9a-z]+")
+# Canonical characters by code point: Han (U+3400–U+9FFF), digits, lower-case letters
+# (normalised text has no upper case); code points from U+A000 up read the last entry.
+_KEPT = np.zeros(0xA001, dtype=bool)
+_KEPT[0x3400:0xA000] = _KEPT[ord("0") : ord("9") + 1] = _KEPT[ord("a") : ord("z") + 1] = True
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 
 
 @dataclass(frozen=True, slots=True)
 class Canon:
-    """Canonical characters of `norm`: Han characters, digits and letters only (the
-    characters `_DROP` keeps; `to_original` selects the same ones by code point)."""
+    """The canonical characters of `norm` (Han characters, digits and letters only) as
+    code points, and the index in the normalised text of each."""
 
-    text: str
+    codes: np.ndarray  # little-endian uint32
+    kept: np.ndarray  # int64
     norm: NormalisedText
+
+    @property
+    def text(self) -> str:
+        return self.codes.tobytes().decode("utf-32-le")
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original span of the canonical span [start, end)."""
-        codes = np.frombuffer(self.norm.text.encode("utf-32-le"), dtype="<u4")
-        kept = np.flatnonzero(
-            ((codes >= 0x3400) & (codes <= 0x9FFF))
-            | ((codes >= 48) & (codes <= 57))
-            | ((codes >= 97) & (codes <= 122))
-        )
-        return self.norm.to_original(int(kept[start]), int(kept[end - 1]) + 1)
+        return self.norm.to_original(int(self.kept[start]), int(self.kept[end - 1]) + 1)
 
 
-def canonical(original: str) -> Canon:
-    norm = normalise(original)
-    return Canon(_DROP.sub("", norm.text), norm)
+def canonical(text: str | NormalisedText) -> Canon:
+    """The canonical form of `text` (an original text, or its normalised view when the
+    caller has it already)."""
+    norm = text if isinstance(text, NormalisedText) else normalise(text)
+    codes = np.frombuffer(norm.text.encode("utf-32-le"), dtype="<u4")
+    kept = np.flatnonzero(_KEPT.take(codes, mode="clip"))
+    return Canon(codes[kept], kept, norm)
 
 
 @cache
@@ -63,53 +70,32 @@ def _multipliers(keys: RegistryKeys, size: int) -> np.ndarray:
     return words.astype(np.int64)[::-1].copy()
 
 
-def selection_hashes(text: str, keys: RegistryKeys, size: int = SHINGLE) -> np.ndarray:
-    """One keyed 64-bit value per shingle position (never stored; picks the kept ones):
-    a secret weighted sum of the shingle's code points, then mixed."""
-    if len(text) < size:
+def selection_hashes(codes: np.ndarray, keys: RegistryKeys, size: int = SHINGLE) -> np.ndarray:
+    """One keyed 64-bit value per shingle position of the code points `codes` (never
+    stored; picks the kept ones): a secret weighted sum of the shingle's code points,
+    then mixed."""
+    if len(codes) < size:
         return np.empty(0, dtype=np.uint64)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    h = np.convolve(codes, _multipliers(keys, size), "valid").view(np.uint64)
-    with np.errstate(over="ignore"):
-        h ^= h >> np.uint64(29)
-        h *= _MIX1
+    h = np.convolve(codes, _multipliers(keys, size), "valid").view(np.uint64)  # int64 sums
+    h ^= h >> np.uint64(29)
+    h *= _MIX1  # wraps modulo 2**64 (numpy arrays do not trap integer overflow)
     return h
 
 
 def winnow(h: np.ndarray, window: int = WINDOW) -> np.ndarray:
-    """Positions of the minimum of every window of `window` hashes (deduplicated, in
-    order); `window` must be a power of two. Windows are merged by doubling, carrying
-    the position of each minimum (hashes are 64-bit keyed values: ties do not occur
-    in practice)."""
-    n = len(h)
-    if n <= window:
-        return np.array([int(np.argmin(h))], dtype=np.int64) if n else np.empty(0, dtype=np.int64)
-    value, where = h, np.arange(n)
-    step = 1
-    while step < window:
-        right = value[step:] < value[:-step]
-        value = np.where(right, value[step:], value[:-step])
-        where = np.where(right, where[step:], where[:-step])
-        step *= 2
-    return np.unique(where)
-
-
-@cache
-def _hmac_pads(key: bytes) -> tuple:
-    """SHA-256 states after the HMAC inner and outer pads of `key` (RFC 2104), so each
-    shingle costs two short hashes instead of a full `hmac.new`."""
-    block = key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
-    return (hashlib.sha256(bytes(b ^ 0x36 for b in block)), hashlib.sha256(bytes(b ^ 0x5C for b in block)))
-
-
-def shingle_hash(shingle: str, keys: RegistryKeys) -> int:
-    """First 8 bytes (little-endian) of HMAC-SHA256(shingle key, shingle)."""
-    inner, outer = _hmac_pads(keys.shingle)
-    i = inner.copy()
-    i.update(shingle.encode("utf-8"))
-    o = outer.copy()
-    o.update(i.digest())
-    return int.from_bytes(o.digest()[:8], "little")
+    """Positions of the minimum of every window of `window` hashes, deduplicated, in
+    order (the first minimum of a window; hashes are 64-bit keyed values, so ties do
+    not occur in practice)."""
+    n = len(h) - window + 1
+    if n <= 1:
+        return np.array([int(np.argmin(h))], dtype=np.int64) if len(h) else np.empty(0, dtype=np.int64)
+    h = np.ascontiguousarray(h)  # row j of the view below is the window h[j : j + window]
+    where = np.ndarray((n, window), h.dtype, h, strides=(h.itemsize, h.itemsize)).argmin(axis=1)
+    where += np.arange(n)
+    new = np.empty(n, dtype=bool)  # window minima move forward: a repeat follows its first
+    new[0] = True
+    np.not_equal(where[1:], where[:-1], out=new[1:])
+    return where[new]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,40 +103,39 @@ class Fingerprints:
     """Keyed fingerprints of one text and where each came from (canonical positions)."""
 
     canon: Canon
-    hashes: np.ndarray  # uint64, one per kept position
+    hashes: np.ndarray  # little-endian uint64, one per kept position
     positions: np.ndarray  # int64 canonical start of each kept shingle
     size: int
 
-    def original_span(self, picked: list[int]) -> tuple[int, int]:
+    def original_span(self, picked: np.ndarray) -> tuple[int, int]:
         """Original-text span covering the kept shingles at indexes `picked`."""
-        if not picked:
+        if not len(picked):
             return 0, 0
-        starts = self.positions[picked]
-        return self.canon.to_original(int(starts.min()), int(starts.max()) + self.size)
+        starts = self.positions[picked].tolist()
+        return self.canon.to_original(min(starts), max(starts) + self.size)
 
 
 def fingerprints(
-    original: str, keys: RegistryKeys, size: int = SHINGLE, window: int = WINDOW
+    text: str | NormalisedText, keys: RegistryKeys, size: int = SHINGLE, window: int = WINDOW
 ) -> Fingerprints:
-    canon = canonical(original)
-    positions = winnow(selection_hashes(canon.text, keys, size), window)
-    text = canon.text
-    inner, outer = _hmac_pads(keys.shingle)
-    values: list[int] = []
-    for p in positions.tolist():  # shingle_hash, inlined: this loop is the lookup's cost
-        i = inner.copy()
-        i.update(text[p : p + size].encode("utf-8"))
-        o = outer.copy()
-        o.update(i.digest())
-        values.append(int.from_bytes(o.digest()[:8], "little"))
-    return Fingerprints(canon, np.array(values, dtype=np.uint64), positions, size)
+    """Keyed fingerprints of `text` (or of its normalised view, when the caller has it)."""
+    canon = canonical(text)
+    raw = canon.codes.tobytes()
+    positions = winnow(selection_hashes(canon.codes, keys, size), window)
+    key, width = keys.shingle, 4 * size
+    digests = b"".join(  # keyed BLAKE2b-64 of each kept shingle's UTF-32-LE code points
+        hashlib.blake2b(raw[4 * p : 4 * p + width], key=key, digest_size=8).digest()
+        for p in positions.tolist()
+    )
+    return Fingerprints(canon, np.frombuffer(digests, dtype="<u8"), positions, size)
 
 
 _LABEL_DROP = re.compile(r"[^\u3400-\u9fff0-9a-z〔〕]+")
 
 
 def label_hash(kind: str, label: str, keys: RegistryKeys, *, normalised: bool = False) -> bytes:
-    """Keyed hash of a title (`kind` "title") or 文号 ("number"), canonicalised so that
-    book-title marks, spaces, punctuation and bracket variants do not matter."""
+    """Keyed hash (BLAKE2b-128, label key) of a title (`kind` "title") or 文号
+    ("number"), canonicalised so that book-title marks, spaces, punctuation and bracket
+    variants do not matter."""
     canon = _LABEL_DROP.sub("", label if normalised else normalise(label).text)
-    return hmac.digest(keys.label, f"{kind}:{canon}".encode(), hashlib.sha256)
+    return hashlib.blake2b(f"{kind}:{canon}".encode(), key=keys.label, digest_size=16).digest()

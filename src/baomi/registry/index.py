@@ -18,7 +18,7 @@ import numpy as np
 from baomi.model import Finding, Reason, Span
 from baomi.registry.fingerprint import fingerprints, label_hash
 from baomi.registry.store import DocumentRecord, RegistryStore
-from baomi.text.normalise import normalise
+from baomi.text.normalise import NormalisedText, normalise
 
 # A fingerprint found in more registered documents than this is a stock phrase.
 COMMON_MIN_DOCS = 5
@@ -87,7 +87,20 @@ class RegistryIndex:
         common = uniq[df > limit]
         self.common = set(common.tolist())
         keep = ~np.isin(h, common) if len(common) else slice(None)
-        self.hashes, self.doc_of, self.page_of = h[keep], d[keep], p[keep]
+        h, self.doc_of, self.page_of = h[keep], d[keep], p[keep]
+        self._pair_first = first_of_pair[keep]  # first posting of its fingerprint in its document
+        # distinct fingerprints (sorted) and where the postings of each start
+        new = np.ones(len(h), dtype=bool)
+        new[1:] = h[1:] != h[:-1]
+        self.hashes = h[new]
+        self.postings = np.append(np.flatnonzero(new), len(h))
+        # buckets by the top bits (keyed hashes are uniform: about 5 fingerprints each), so a
+        # lookup reads one bucket offset and one short run instead of a binary search
+        bits = min(24, max(1, (len(self.hashes) // 8).bit_length()))
+        self._shift = np.uint64(64 - bits)
+        bounds = np.arange(1, 2**bits, dtype=np.uint64) << self._shift
+        self._bucket = np.concatenate(([0], np.searchsorted(self.hashes, bounds), [len(self.hashes)]))
+        self._columns = np.arange(max(1, int(np.diff(self._bucket).max())))  # the fullest bucket
         self.titles = {d.title_hash: d for d in docs if d.title_hash}
         self.numbers = {d.number_hash: d for d in docs if d.number_hash}
 
@@ -103,52 +116,57 @@ class RegistryIndex:
     def __len__(self) -> int:
         return len(self.documents)
 
-    def match(self, text: str, *, min_shared: int = 1) -> RegistryMatch | None:
-        """The registered document sharing the most fingerprints with `text`, if it shares
-        at least `min_shared` (pages and span are worked out only then)."""
+    def match(self, text: str | NormalisedText, *, min_shared: int = 1) -> RegistryMatch | None:
+        """The registered document sharing the most fingerprints with `text` (or its
+        normalised view), if it shares at least `min_shared`. A text sharing fewer with
+        the whole index stops after one look at the buckets of its fingerprints."""
         self.refresh()
+        if not len(self.hashes):
+            return None
         fp = fingerprints(text, self.store.keys, self.store.shingle, self.store.window)
-        if not len(fp.hashes) or not len(self.hashes):
+        # compare each fingerprint with every one of its bucket (stock phrases are not there)
+        slots = self._bucket[fp.hashes >> self._shift][:, None] + self._columns
+        hit, column = (self.hashes.take(slots, mode="clip") == fp.hashes[:, None]).nonzero()
+        if len(hit) < max(1, min_shared):  # most texts share nothing with the registry: stop here
             return None
-        first: dict[int, int] = {}
-        for i, h in enumerate(fp.hashes.tolist()):
-            if h not in self.common:
-                first.setdefault(h, i)
-        if len(first) < min_shared:
-            return None
-        query = np.fromiter(first, dtype=np.uint64, count=len(first))
-        lo = np.searchsorted(self.hashes, query, "left")
-        n = np.searchsorted(self.hashes, query, "right") - lo
-        if np.count_nonzero(n) < min_shared:
-            return None
-        # every posting of every query fingerprint: its row in the index and its query
-        total = int(n.sum())
-        query_of = np.repeat(np.arange(len(n)), n)
-        rows = np.repeat(lo, n) + np.arange(total) - np.repeat(np.cumsum(n) - n, n)
+        found = slots[hit, column]
+        listed = found.tolist()
+        if len(set(listed)) < len(listed) or max(listed) >= len(self.hashes):
+            # a fingerprint twice in the text, or a slot past the end of the index (it reads
+            # the last fingerprint again): keep each found fingerprint once, at its first place
+            first: dict[int, int] = {}
+            for i, f in zip(hit.tolist(), listed, strict=True):
+                if f < len(self.hashes):
+                    first.setdefault(f, i)
+            if len(first) < min_shared:
+                return None
+            found = np.fromiter(first, dtype=np.intp, count=len(first))
+            hit = np.fromiter(first.values(), dtype=np.intp, count=len(first))
+        start = self.postings[found]
+        n = self.postings[found + 1] - start
+        ends = n.cumsum()
+        if ends[-1] == len(n):  # each fingerprint on one page of one document
+            query_of, rows = hit, start
+        else:  # every posting of every found fingerprint
+            query_of = hit.repeat(n)
+            rows = np.arange(ends[-1]) + (start - ends + n).repeat(n)
         docs = self.doc_of[rows]
-        if total > np.count_nonzero(n):  # a fingerprint on several pages: count a document once
-            pairs = np.unique(query_of.astype(np.int64) * len(self.documents) + docs)
-            counts = np.bincount(pairs % len(self.documents))
-        else:
-            counts = np.bincount(docs)
+        counts = np.bincount(docs[self._pair_first[rows]])  # a document once per fingerprint
         best = int(counts.argmax())
         shared = int(counts[best])
         if shared < min_shared:
             return None
         in_best = docs == best
-        positions = np.fromiter(first.values(), dtype=np.int64, count=len(first))
-        picked = np.unique(positions[query_of[in_best]]).tolist()
-        pages = set(self.page_of[rows[in_best]].tolist())
-        return RegistryMatch(
-            self.documents[best], shared, len(first), tuple(sorted(pages)), fp.original_span(picked)
-        )
+        pages = tuple(sorted(set(self.page_of[rows[in_best]].tolist())))
+        own = len(set(fp.hashes.tolist()) - self.common)  # the text's, stock phrases aside
+        return RegistryMatch(self.documents[best], shared, own, pages, fp.original_span(query_of[in_best]))
 
-    def labels(self, text: str) -> list[LabelMatch]:
-        """Registered titles and 文号 that `text` quotes."""
+    def labels(self, text: str | NormalisedText) -> list[LabelMatch]:
+        """Registered titles and 文号 that `text` (or its normalised view) quotes."""
         self.refresh()
         if not (self.titles or self.numbers):
             return []
-        norm = normalise(text)
+        norm = text if isinstance(text, NormalisedText) else normalise(text)
         keys = self.store.keys
         found: list[LabelMatch] = []
         seen: set[tuple[str, str]] = set()
@@ -158,7 +176,7 @@ class RegistryIndex:
                 seen.add((doc.id, kind))
                 found.append(LabelMatch(doc, kind, norm.to_original(start, end)))
 
-        if self.numbers:  # the issuer's abbreviation starts somewhere in the Han run before 〔
+        if self.numbers and "〔" in norm.text:  # the issuer's abbreviation is in the Han run before 〔
             for m in _DOC_NUMBER.finditer(norm.text):
                 prefix = m.group(1)
                 for cut in range(len(prefix) - 1):
@@ -167,16 +185,10 @@ class RegistryIndex:
                     if doc is not None:
                         add(doc, "number", m.start() + cut, m.end())
                         break
-        for kind, table, pattern, group in (("title", self.titles, _ABOUT_TITLE, 0),):
-            if not table:
-                continue
-            for m in pattern.finditer(norm.text):
-                add(
-                    table.get(label_hash(kind, m.group(group), keys, normalised=True)),
-                    kind,
-                    m.start(),
-                    m.end(),
-                )
+        if self.titles and "关于" in norm.text:
+            for m in _ABOUT_TITLE.finditer(norm.text):
+                doc = self.titles.get(label_hash("title", m.group(), keys, normalised=True))
+                add(doc, "title", *m.span())
         if self.titles:  # a title line of a page, without book-title marks
             at = 0
             for line in norm.text.split("\n"):
@@ -190,11 +202,15 @@ class RegistryIndex:
                 at += len(line) + 1
         return found
 
-    def findings(self, text: str, source: str, *, min_containment: float, min_shared: int) -> list[Finding]:
-        """R01 for reproduced content, R03 for a quoted title or 文号 (masked evidence)."""
+    def findings(
+        self, text: str | NormalisedText, source: str, *, min_containment: float, min_shared: int
+    ) -> list[Finding]:
+        """R01 for reproduced content, R03 for a quoted title or 文号 (masked evidence);
+        `text` may be the normalised view the caller has already made."""
+        norm = text if isinstance(text, NormalisedText) else normalise(text)
         out: list[Finding] = []
         # a text this short cannot hold `min_shared` fingerprints
-        m = self.match(text, min_shared=min_shared) if len(text) >= 4 * min_shared else None
+        m = self.match(norm, min_shared=min_shared) if len(norm.text) >= 4 * min_shared else None
         if m is not None and m.containment >= min_containment:
             where = f"第{'、'.join(map(str, m.pages[:5]))}页" if m.pages else ""
             out.append(
@@ -214,7 +230,7 @@ class RegistryIndex:
                     ),
                 )
             )
-        for label in self.labels(text):
+        for label in self.labels(norm):
             what = "文号" if label.kind == "number" else "标题"
             out.append(
                 Finding(

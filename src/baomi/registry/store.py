@@ -21,7 +21,10 @@ from baomi.errors import InputError
 from baomi.registry.fingerprint import SHINGLE, WINDOW
 from baomi.registry.keys import RegistryKeyError, RegistryKeys
 
-FORMAT = "baomi-registry/1"
+FORMAT = "baomi-registry/2"  # 2: keyed BLAKE2b fingerprints (1: HMAC-SHA256)
+# Formats whose fingerprints this version cannot compute: the file holds no text to
+# recompute them from, so the documents must be registered again.
+_OLD_FORMATS = ("baomi-registry/1",)
 LEVELS = ("绝密", "机密", "秘密", "内部")
 ACTIVE, DECLASSIFIED, REMOVED = "active", "declassified", "removed"
 
@@ -84,6 +87,12 @@ class RegistryStore:
         if not meta:
             self._init_meta(keys)
             meta = dict(self._db.execute("SELECT key, value FROM meta"))
+        if meta.get("format") in _OLD_FORMATS:
+            raise RegistryError(
+                f"登记库文件 {self.path.name} 是旧版格式（{meta['format']}），"
+                f"本版本的指纹算法已更换（{FORMAT}）。登记库不保存原文，旧指纹无法转换："
+                "请另建登记库，用原文件重新登记"
+            )
         if meta.get("format") != FORMAT:
             raise RegistryError(f"不认识的登记库格式：{meta.get('format')}")
         if meta.get("key_check") != keys.check:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from baomi.registry import Registry, RegistryKeys
 from baomi.service.settings import Settings, SettingsError
+from baomi.text.normalise import NormalisedText
 
 
 def load_registry_keys(settings: Settings, create: bool = False) -> RegistryKeys:
@@ -45,7 +46,7 @@ class UnitRegistries:
     def __init__(self, registries: list[tuple[str, Registry]]) -> None:
         self.registries = registries
 
-    def findings(self, text: str, source: str, policy) -> list:
+    def findings(self, text: str | NormalisedText, source: str, policy) -> list:
         out = []
         for unit_name, registry in self.registries:
             for f in registry.findings(text, source, policy):
