@@ -137,3 +137,23 @@ def test_the_registry_files_hold_no_text(env):
         assert text.encode("utf-8") not in raw
     key = (env["data_dir"] / "keys" / "registry.key").read_bytes().strip()
     assert len(key) >= 32 and key not in raw
+
+
+def test_an_unreadable_registry_file_is_a_clear_error_not_a_crash(tmp_path):
+    """A unit's registry file of the old fingerprint format (or damaged): checks of that unit
+    answer 503 with a Chinese reason, nothing is let through unchecked."""
+    import sqlite3
+
+    settings = Settings(data_dir=tmp_path, admin_password=ADMIN_PASSWORD, rate_limit_per_minute=0)
+    app = create_app(settings, say=lambda _: None)
+    with TestClient(app) as client:
+        admin = Api.login("http://testserver", "admin", ADMIN_PASSWORD, transport=client._transport)
+        org = make_org(admin)
+        (tmp_path / "registry").mkdir(exist_ok=True)
+        with sqlite3.connect(tmp_path / "registry" / f"unit-{org['office']}.db") as db:
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("INSERT INTO meta VALUES ('format', 'baomi-registry/1')")
+        sender = Api.login("http://testserver", "sender1", PASSWORD, transport=client._transport)
+        r = sender.post("/v1/checks", json={"text": "收到，下午三点到", "channel": "work_group"})
+        assert r.status_code == 503, r.text
+        assert r.json()["code"] == "registry_unavailable" and "旧版格式" in r.json()["detail"]

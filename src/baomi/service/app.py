@@ -15,6 +15,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from baomi.errors import PolicyError
+from baomi.registry import RegistryError
 from baomi.service import bootstrap
 from baomi.service.auditlog.views import router as audit_router
 from baomi.service.audits.views import router as audits_router
@@ -151,6 +152,12 @@ def _add_error_handlers(app: FastAPI) -> None:
         if exc.status == 429:
             headers = {"Retry-After": "5"}
         return _error(exc.status, str(exc), exc.code, headers)
+
+    @app.exception_handler(RegistryError)
+    async def registry_error(_: Request, exc: RegistryError) -> JSONResponse:
+        # the unit's registry cannot be read (old format, damaged, wrong key): say so
+        log.error("registry unavailable", extra={"event": "registry_error"})
+        return _error(503, f"本单位涉密文件登记库不可用：{exc}", "registry_unavailable")
 
     @app.exception_handler(PolicyError)
     async def policy_error(_: Request, exc: PolicyError) -> JSONResponse:
