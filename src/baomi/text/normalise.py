@@ -255,8 +255,12 @@ class NormalisedText:
             used.add(STAR_FORM)
         t2s = _t2s_pairs()
         for c in orig:
+            if c < "\u00c0" and c not in "*[](){}":  # plain ASCII and Latin-1 symbols: nothing folded
+                continue
             if c in t2s:
                 used.add(T2S)
+            elif "\u4e00" <= c <= "\u9fff":
+                continue  # a simplified Han character: nothing folded
             elif c in _STAR_LIKES or c in "*" + _ASTERISKS:
                 used.add(STAR_FORM)
             elif 0xFF00 <= ord(c) <= 0xFFEF or c == "\u3000":
