@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from baomi import Reviewer
@@ -52,6 +52,7 @@ _ORG_STAMP = select(
     select(func.count()).select_from(PolicyActivation).scalar_subquery(),
 )
 _UNITS = select(Unit.id, Unit.name, Unit.parent_id)
+_POLICY = select(*PolicyVersion.__table__.columns).where(PolicyVersion.id == bindparam("id"))
 _ACTIVATIONS = select(PolicyActivation.unit_id, PolicyActivation.policy_id).order_by(PolicyActivation.id)
 
 
@@ -78,9 +79,11 @@ class ReviewerPool:
         return org
 
     def policy_row(self, session: Session, policy_id: int) -> PolicyVersion:
+        """The version as a copy of its own, in no session (so no rollback can expire it)."""
         row = self._rows.get(policy_id)
         if row is None:
-            row = self._rows[policy_id] = session.get(PolicyVersion, policy_id)
+            values = session.execute(_POLICY, {"id": policy_id}).one()._mapping
+            row = self._rows[policy_id] = PolicyVersion(**values)
         return row
 
     def unit_policy(self, row: PolicyVersion | None) -> UnitPolicy:
