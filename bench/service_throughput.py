@@ -65,10 +65,8 @@ async def _raw_connection(port: int, requests: list[bytes], latencies: list, sta
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             status = int(lines[0].split()[1])
-            length = next(
-                (int(v) for k, _, v in (ln.partition(":") for ln in lines[1:]) if k.lower() == "content-length"),
-                None,
-            )
+            fields = (ln.partition(":") for ln in lines[1:])
+            length = next((int(v) for k, _, v in fields if k.lower() == "content-length"), None)
             if length is None:
                 raise RuntimeError("response without Content-Length")
             await reader.readexactly(length)
@@ -84,7 +82,8 @@ def _raw_client(port: int, requests: list[bytes], connections: int, barrier, out
     statuses: dict[int, int] = {}
 
     async def main():
-        await asyncio.gather(*(_raw_connection(port, requests, latencies, statuses) for _ in range(connections)))
+        conns = (_raw_connection(port, requests, latencies, statuses) for _ in range(connections))
+        await asyncio.gather(*conns)
 
     barrier.wait()
     c0, t0 = os.times(), time.perf_counter()
@@ -164,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw")
     ap.add_argument("--client-procs", type=int, default=2, help="raw client: load-generator processes")
     ap.add_argument("--postgres", default="", help="admin URL: run on a fresh PostgreSQL database")
+    ap.add_argument("--sqlite-synchronous", choices=("full", "normal"), default="full")
     args = ap.parse_args(argv)
     db = PostgresDatabase(args.postgres) if args.postgres else None
 
@@ -173,7 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         return _run_raw(srv.port, token, bodies, args.concurrency, args.client_procs)
 
     with tempfile.TemporaryDirectory() as tmp:
-        srv = start(Path(tmp), args.workers, db.url if db else "", rate_limit_per_minute=0)
+        srv = start(
+            Path(tmp),
+            args.workers,
+            db.url if db else "",
+            rate_limit_per_minute=0,
+            sqlite_synchronous=args.sqlite_synchronous,
+        )
         try:
             token = sender_token(srv)
             bodies = messages(args.requests + args.warmup)
@@ -191,10 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     n = len(lat)
     out = {
         "bench": "service_throughput",
-        "database": "postgresql" if db else "sqlite",
+        "database": "postgresql" if db else f"sqlite (synchronous={args.sqlite_synchronous})",
         "workers": args.workers,
         "concurrency": args.concurrency,
-        "client": args.client if args.client == "httpx" else f"raw×{min(args.client_procs, args.concurrency)}",
+        "client": "httpx" if args.client == "httpx" else f"raw×{min(args.client_procs, args.concurrency)}",
         "requests": n,
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "throughput_rps": round(n / wall, 1),
@@ -226,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(out, ensure_ascii=False))
     outdir = Path(__file__).parent / "out"
     outdir.mkdir(exist_ok=True)
-    (outdir / f"service_throughput_{out['database']}.json").write_text(json.dumps(out, indent=1))
+    name = "postgresql" if db else f"sqlite_{args.sqlite_synchronous}"
+    (outdir / f"service_throughput_{name}.json").write_text(json.dumps(out, indent=1))
     return 0 if set(statuses) == {200} else 1
 
 
