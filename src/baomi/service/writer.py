@@ -91,15 +91,15 @@ class GroupWriter:
                 return
 
     def _write(self, jobs: list) -> None:
+        if len(jobs) == 1:
+            self._one(*jobs[0])
+            return
         try:
             with self._turn(), transaction(self.sessions) as session:
                 results = [fn(session) for fn, _ in jobs]
-        except Exception as exc:
-            if len(jobs) == 1:
-                jobs[0][1].set_exception(exc)
-            else:  # replay one by one: each failure goes to its own caller
-                for fn, fut in jobs:
-                    self._one(fn, fut)
+        except Exception:  # replay one by one: each failure goes to its own caller
+            for fn, fut in jobs:
+                self._one(fn, fut)
             return
         for (_, fut), result in zip(jobs, results, strict=True):
             fut.set_result(result)
