@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -32,6 +33,7 @@ from baomi.service.registry.views import router as registry_router
 from baomi.service.security import load_keys
 from baomi.service.settings import Settings
 from baomi.service.users.views import router as users_router
+from baomi.service.writer import GroupWriter
 
 log = logging.getLogger("baomi.service")
 ROUTERS = (users_router, checks_router, holds_router, incidents_router, policies_router, registry_router,
@@ -48,6 +50,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
         bootstrap.prepare(settings, engine, say=say)
     services = Services(settings, load_keys(settings))
     sessions = services.sessions = make_sessionmaker(engine)
+    services.writer = GroupWriter(sessions, _sqlite_lock_file(engine))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -59,6 +62,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            await run_in_threadpool(services.writer.close)
             engine.dispose()
 
     app = FastAPI(
@@ -80,6 +84,12 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
     _add_error_handlers(app)
     app.add_middleware(LimitsAndLogs, max_body=settings.max_request_bytes, metrics=metrics)
     return app
+
+
+def _sqlite_lock_file(engine) -> Path | None:
+    """The advisory lock the workers take turns through to write to a SQLite file (see writer)."""
+    db = engine.url.database if engine.dialect.name == "sqlite" else None
+    return Path(f"{db}.writelock") if db and db != ":memory:" else None
 
 
 def _warm_up(services: Services) -> None:

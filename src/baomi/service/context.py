@@ -17,6 +17,7 @@ from baomi.service.policies.service import ReviewerPool
 from baomi.service.registry.book import RegistryBook, load_registry_keys
 from baomi.service.security import Keys
 from baomi.service.settings import Settings
+from baomi.service.writer import GroupWriter
 
 log = logging.getLogger("baomi.service")
 
@@ -69,6 +70,7 @@ class Services:
     notifier: Notifier | None = None
     registries: RegistryBook | None = None
     sessions: sessionmaker | None = None  # set by create_app (background jobs open their own)
+    writer: GroupWriter | None = None  # set by create_app: checks are stored by group commit
 
     def __post_init__(self) -> None:
         if self.registries is None:

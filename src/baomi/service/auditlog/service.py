@@ -31,11 +31,9 @@ def append(
     unit_id: int | None = None,
     details: dict | None = None,
 ) -> AuditEntry:
-    """Add one entry after the current head (the head row is locked until commit)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    """Add one entry after the current head (the head row is locked until commit). The entry is
+    written at the next flush (at the latest, the commit)."""
+    head = _locked_head(session)
     entry = AuditEntry(
         seq=head.seq + 1,
         ts=utcnow(),
@@ -50,8 +48,21 @@ def append(
     entry.hash = keys.chain_hash(head.hash, _payload(entry))
     session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
-    session.flush()
     return entry
+
+
+def _locked_head(session: Session) -> AuditHead:
+    """The chain head, read and locked once per transaction: the appends of one group commit
+    (many checks in one transaction) reuse it instead of selecting it again for each."""
+    cached = session.info.get("audit_head")
+    if cached is not None and session.in_transaction() and cached[0] is session.get_transaction():
+        return cached[1]
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    session.info["audit_head"] = (session.get_transaction(), head)
+    return head
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,6 @@ def _store(session: Session, svc: Services, who: Principal, eff: Effective, r: _
         session.add(HeldContent(hold_id=hold_id, key_id=key_id, nonce=nonce, ciphertext=blob))
     elif answered == Decision.BLOCK:
         record_incident(session, check, "block")
-    session.flush()
     return check
 
 
@@ -242,10 +241,13 @@ def _review_and_store(session: Session, svc: Services, who: Principal, inp: Chec
     if earlier.get(inp.idempotency_key) is not None:
         return earlier[inp.idempotency_key]
     classified = who.classified and kind == "check"  # a report is about someone else's message
-    verdict = _review(svc, eff, classified, inp, channel)
-    return _store_once(
-        session, svc, who, eff, _Reviewed(inp, channel, verdict, _content_hash(svc, inp)), kind
-    )
+    reviewed = _Reviewed(inp, channel, _review(svc, eff, classified, inp, channel), _content_hash(svc, inp))
+
+    def write(s: Session) -> Check:
+        return _store_once(s, svc, who, eff, reviewed, kind)
+
+    # group commit: answered once the batch holding this check has committed
+    return svc.writer.run(write) if svc.writer is not None else write(session)
 
 
 def create_check(session: Session, svc: Services, who: Principal, inp: CheckInput) -> Check:
@@ -309,6 +311,9 @@ def get_check(session: Session, who: Principal, check_id: str) -> Check:
 
 
 def hold_of(session: Session, check: Check) -> Hold | None:
+    if check.status == "done":  # never held (a hold leaves its check held, released or rejected)
+        return None
+    begin_read(session)
     return session.scalar(select(Hold).where(Hold.check_id == check.id))
 
 

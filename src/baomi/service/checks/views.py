@@ -100,8 +100,12 @@ def _answer(request: Request, session, check) -> CheckOut:
 )
 async def create_check(request: Request, session: DbSession, svc: Svc, who: CurrentUser) -> CheckOut:
     body, uploads = await _parse(request, CheckIn, svc)
-    check = await run_in_threadpool(service.create_check, session, svc, who, _input(body, uploads))
-    return await run_in_threadpool(_answer, request, session, check)
+    inp = _input(body, uploads)
+
+    def check_and_answer() -> CheckOut:  # one hop to the thread pool
+        return _answer(request, session, service.create_check(session, svc, who, inp))
+
+    return await run_in_threadpool(check_and_answer)
 
 
 @router.post("/checks:batch", response_model=BatchOut, summary="批量检查（最多 1000 条）")

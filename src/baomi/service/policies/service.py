@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from baomi import Reviewer
@@ -36,8 +36,29 @@ class Effective:
         return self.row.id if self.row else None
 
 
+@dataclass(frozen=True)
+class _Org:
+    """The unit tree and each unit's active policy id, as of `stamp` (see ReviewerPool.org)."""
+
+    stamp: tuple
+    units: dict[int, tuple[str, int | None]]  # id → (name, parent id)
+    active: dict[int, int]  # unit id → policy id of its latest activation
+
+
+# Units and activations are only ever added (never updated or deleted), so their row counts
+# change whenever either table does: one query tells whether the cached tree is still current.
+_ORG_STAMP = select(
+    select(func.count()).select_from(Unit).scalar_subquery(),
+    select(func.count()).select_from(PolicyActivation).scalar_subquery(),
+)
+_UNITS = select(Unit.id, Unit.name, Unit.parent_id)
+_POLICY = select(*PolicyVersion.__table__.columns).where(PolicyVersion.id == bindparam("id"))
+_ACTIVATIONS = select(PolicyActivation.unit_id, PolicyActivation.policy_id).order_by(PolicyActivation.id)
+
+
 class ReviewerPool:
-    """One engine `Reviewer` per policy version and kind of sender, built once per process."""
+    """One engine `Reviewer` per policy version and kind of sender, built once per process;
+    also the unit tree with its active policies, reread only when it has grown."""
 
     def __init__(self, ocr=None, registries: RegistryBook | None = None) -> None:
         self.ocr = ocr  # shared by every reviewer (a MemoOcr lets the console reuse its lines)
@@ -45,6 +66,25 @@ class ReviewerPool:
         self._lock = threading.Lock()
         self._reviewers: dict[tuple, Reviewer] = {}
         self._policies: dict[int, UnitPolicy] = {}
+        self._rows: dict[int, PolicyVersion] = {}  # policy versions are immutable once stored
+        self._org = _Org((), {}, {})
+
+    def org(self, session: Session) -> _Org:
+        stamp = tuple(session.execute(_ORG_STAMP).one())
+        org = self._org
+        if org.stamp != stamp:
+            units = {uid: (name, parent) for uid, name, parent in session.execute(_UNITS)}
+            active = dict(session.execute(_ACTIVATIONS).all())  # the latest activation wins
+            org = self._org = _Org(stamp, units, active)
+        return org
+
+    def policy_row(self, session: Session, policy_id: int) -> PolicyVersion:
+        """The version as a copy of its own, in no session (so no rollback can expire it)."""
+        row = self._rows.get(policy_id)
+        if row is None:
+            values = session.execute(_POLICY, {"id": policy_id}).one()._mapping
+            row = self._rows[policy_id] = PolicyVersion(**values)
+        return row
 
     def unit_policy(self, row: PolicyVersion | None) -> UnitPolicy:
         if row is None:
@@ -67,25 +107,18 @@ class ReviewerPool:
 
 def effective(session: Session, pool: ReviewerPool, unit_id: int) -> Effective:
     """The nearest policy up the unit tree, and every registry on the way up."""
+    org = pool.org(session)
     chain: list[tuple[int, str]] = []
     unit: int | None = unit_id
-    while unit is not None and len(chain) < 64:
-        row = session.execute(select(Unit.name, Unit.parent_id).where(Unit.id == unit)).one_or_none()
-        if row is None:
-            break
-        chain.append((unit, row.name))
-        unit = row.parent_id
+    while unit is not None and unit in org.units and len(chain) < 64:
+        name, parent = org.units[unit]
+        chain.append((unit, name))
+        unit = parent
     book = pool.registries
     registry_units = tuple(u for u in chain if book is not None and book.exists(u[0]))
     for uid, _ in chain:
-        pid = session.scalar(
-            select(PolicyActivation.policy_id)
-            .where(PolicyActivation.unit_id == uid)
-            .order_by(PolicyActivation.id.desc())
-            .limit(1)
-        )
-        if pid is not None:
-            row = session.get(PolicyVersion, pid)
+        if uid in org.active:
+            row = pool.policy_row(session, org.active[uid])
             return Effective(row, pool.unit_policy(row), registry_units)
     return Effective(None, default_unit_policy(), registry_units)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from baomi.service.auditlog.service import append as audit
@@ -121,31 +121,46 @@ def login(
     return user, token
 
 
+# Built once: this runs on every request (plain columns, no ORM objects to load).
+_TOKEN_USER = (
+    select(
+        ApiToken.id.label("token_id"),
+        ApiToken.scopes,
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        User.id,
+        User.username,
+        User.role,
+        User.unit_id,
+        User.classified,
+        User.active,
+        User.must_change_password,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def principal_for(session: Session, token: str) -> Principal:
     """The principal behind a bearer token, or Unauthorized."""
-    row = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == token_digest(token))
-    ).first()
+    row = session.execute(_TOKEN_USER, {"token_hash": token_digest(token)}).first()
     if row is None:
         raise Unauthorized("令牌无效")
-    tok, user = row
-    if tok.revoked_at is not None or (tok.expires_at is not None and tok.expires_at <= utcnow()):
+    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= utcnow()):
         raise Unauthorized("令牌已失效，请重新登录")
-    if not user.active:
+    if not row.active:
         raise Unauthorized("账户已停用")
-    units = _all_units(session) if user.role == Role.ADMIN else subtree(session, user.unit_id)
+    units = _all_units(session) if row.role == Role.ADMIN else subtree(session, row.unit_id)
     return Principal(
-        user.id,
-        user.username,
-        user.role,
-        user.unit_id,
-        user.classified,
-        frozenset(tok.scopes.split()),
+        row.id,
+        row.username,
+        row.role,
+        row.unit_id,
+        row.classified,
+        frozenset(row.scopes.split()),
         units,
-        tok.id,
-        user.must_change_password,
+        row.token_id,
+        row.must_change_password,
     )
 
 
