@@ -12,6 +12,13 @@ def test_shipped_variants_are_up_to_date():
     spec.loader.exec_module(module)
     shipped = (ROOT / "src/baomi/data" / VARIANTS_FILE).read_text(encoding="utf-8")
     assert shipped == module.render(), "run scripts/build_variants.py"
+    for name, render in (
+        (module.SYLLABLES_FILE, module.render_syllables),
+        (module.CUE_PINYIN_FILE, module.render_cue_pinyin),
+    ):
+        assert (ROOT / "src/baomi/data" / name).read_text(encoding="utf-8") == render(), (
+            "run scripts/build_variants.py"
+        )
 
 
 def test_variants_cover_pinyin_initials_and_homophones():

@@ -231,7 +231,7 @@ def _sound_automaton(
     lexicon: dict[str, tuple[Cue, ...]], extra_terms: dict[str, Iterable[str]]
 ) -> _SoundAutomaton:
     """The pinyin of every Han cue (` ji yao shi ` → 机要室 and its categories)."""
-    readings = _cue_pinyin()
+    readings = pinyin.cue_readings()
     extra = [normalise(t).text for terms in extra_terms.values() for t in terms]
     missing = [t for t in extra if t not in readings and _is_han(t)]
     if missing:  # the organisation's own names: read them now (pypinyin loads only here)
@@ -255,19 +255,6 @@ def _sound_automaton(
 
 def _is_han(term: str) -> bool:
     return len(term) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in term)
-
-
-_CUE_PINYIN: dict[str, list[str]] | None = None
-
-
-def _cue_pinyin() -> dict[str, list[str]]:
-    global _CUE_PINYIN
-    if _CUE_PINYIN is None:
-        from importlib import resources
-
-        text = resources.files("baomi.data").joinpath(pinyin.CUE_PINYIN_FILE).read_text(encoding="utf-8")
-        _CUE_PINYIN = {t: r.split() for t, _, r in (line.partition("\t") for line in text.splitlines())}
-    return _CUE_PINYIN
 
 
 def _drop_blocked(by_category: dict[str, list[Hit]], blockers: list[Hit]) -> None:

@@ -31,6 +31,14 @@ def syllables() -> frozenset[str]:
     return frozenset(text.split())
 
 
+@cache
+def cue_readings() -> dict[str, list[str]]:
+    """The pinyin of every Han cue of the lexicon (`机要室` → ji yao shi), built ahead of
+    time by scripts/build_variants.py so that start-up never loads pypinyin."""
+    text = resources.files("baomi.data").joinpath(CUE_PINYIN_FILE).read_text(encoding="utf-8")
+    return {t: r.split() for t, _, r in (line.partition("\t") for line in text.splitlines())}
+
+
 def sound_key(syllable: str) -> str:
     """The one spelling of a syllable in the matcher's keys (lv and lü are both lu)."""
     return syllable.replace("v", "u")
