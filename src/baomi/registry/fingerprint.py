@@ -122,12 +122,18 @@ def fingerprints(
     canon = canonical(text)
     raw = canon.codes.tobytes()
     positions = winnow(selection_hashes(canon.codes, keys, size), window)
-    key, width = keys.shingle, 4 * size
-    digests = b"".join(  # keyed BLAKE2b-64 of each kept shingle's UTF-32-LE code points
-        hashlib.blake2b(raw[4 * p : 4 * p + width], key=key, digest_size=8).digest()
-        for p in positions.tolist()
-    )
-    return Fingerprints(canon, np.frombuffer(digests, dtype="<u8"), positions, size)
+    keyed, width = _shingle_hasher(keys.shingle), 4 * size
+    digests = []  # keyed BLAKE2b-64 of each kept shingle's UTF-32-LE code points
+    for p in positions.tolist():
+        h = keyed.copy()  # the key block is compressed once, not once per shingle
+        h.update(raw[4 * p : 4 * p + width])
+        digests.append(h.digest())
+    return Fingerprints(canon, np.frombuffer(b"".join(digests), dtype="<u8"), positions, size)
+
+
+@cache
+def _shingle_hasher(key: bytes):
+    return hashlib.blake2b(key=key, digest_size=8)
 
 
 _LABEL_DROP = re.compile(r"[^\u3400-\u9fff0-9a-z〔〕]+")
