@@ -42,9 +42,15 @@ $(VENDOR)/.installed: Makefile
 	touch $@
 
 system-deps:
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@# npm may come with another nodejs package (NodeSource's bundles it): a command is enough.
+	@# One package that cannot be installed must not keep the others out: retry one by one.
+	@missing=""; for p in $(APT_PKGS); do \
+	  dpkg -s $$p >/dev/null 2>&1 || { [ $$p = npm ] && command -v npm >/dev/null; } || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) || echo "注意：系统包安装失败：$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	    for p in $$missing; do DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p >/dev/null 2>&1 || echo "注意：系统包安装失败：$$p"; done; \
 	  else echo "注意：缺少系统包$$missing（需要 root 安装）"; fi; \
 	fi
 

@@ -57,8 +57,9 @@ PATTERNS: dict[str, str] = {
     "media_tag": r"\[(?:图片|视频|语音|文件|动画表情|照片|音频|截图)[^\]]{0,12}\]",
     # 涉密 … 工程/项目/演练: a classified thing with a few words between (涉密人防工程)
     "secret_thing": (
-        r"(?:涉|she)密[\u4e00-\u9fff]{0,4}?"
-        r"(?:工程|项目|专案|任务|设施|基地|试验|测绘|课题|事项|部署|装备|演练|会议|行动|线索)"
+        r"(?:涉|she)密[\u4e00-\u9fff]{0,6}?"
+        r"(?:工程|项目|专案|任务|设施|基地|试验|测绘|课题|事项|部署|装备|演练|演习|会议|行动|线索|指挥所|阵地|"
+        r"数据|图纸|地图|坐标|型号|靶场|洞库|仓库|兵力|布防|方案|名单|案件|案子|内容|情况)"
     ),
 }
 # Every pattern starts with one of these characters; the leading look-ahead lets the regex

@@ -19,7 +19,14 @@ CASES = [
     ("清政发(2023)30号", "清政发〔2023〕30号"),
     ("JM★5年", "jm★5年"),
     ("今天 天气 好", "今天天气好"),
-    ("a b", "a b"),
+    ("a big day", "a big day"),  # spaces between Latin words stay
+    # spelt-out letters close up, so pinyin and initials read as one word
+    ("s-h-e-m-i演习", "shemi演习"),
+    ("S.M会议", "sm会议"),
+    ("j i 密", "ji密"),
+    # symbols strewn between Han characters are separators
+    ("❗书❗记❗下❗周", "❗书记下周"),
+    ("听✦说", "听说"),
     ("一二……三", "一二……三"),
 ]
 

@@ -40,7 +40,7 @@ def detect_recordings(ctx: Context) -> list[Candidate]:
         what = cues[0].term if cues else "附带的音视频/图片"
         out.append(
             report_recordings(
-                ctx, "R02", [hit, *cues[:1]], 0.9, f"涉密会议/活动「{hit.term}」的录音录像或照片（{what}）"
+                ctx, "R02", [hit, *cues[:1]], 0.85, f"涉密会议/活动「{hit.term}」的录音录像或照片（{what}）"
             )
         )
     return out[:1] if out else out
@@ -61,7 +61,7 @@ def detect_key_places(ctx: Context) -> list[Candidate]:
                 ctx,
                 "R07",
                 [hit, *cues[:1]],
-                0.9,
+                0.85,  # a conjunction, not a precise sign: the model may turn it down
                 f"要害部门部位或涉密设备「{hit.term}」的照片/视频（{what}）",
             )
         )

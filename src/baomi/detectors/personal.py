@@ -57,7 +57,7 @@ def names_near(ctx: Context, hit: Hit, before: int = 25, after: int = 25) -> lis
 
 
 def _own(ctx: Context, hit: Hit) -> bool:
-    return bool(ctx.hits.near("own_contact", hit, 20, 0))
+    return bool(ctx.hits.near("own_contact", hit, 20, 30))  # 这是我的病历 may follow the data
 
 
 def _order_number(ctx: Context, hit: Hit) -> bool:

@@ -7,6 +7,7 @@ is a look-alike (None when it is not). What they remove is kept for `baomi expla
 |-------------------------|-----------------------|------------------------------------------------------|
 | is_everyday_secret_word | R01 R02 R03 R04       | 商业机密, 小秘密, 秘密花园, a game's 机密任务          |
 | is_fiction              | R01–R04 R09           | TV series, novels, games, textbook titles             |
+| is_warning_case         | R01–R04 R06 R07 R10   | a published leak case retold as a warning (以案释法)   |
 | is_marking_example      | R01 R03               | 保密宣传 explaining what 机密★10年 means               |
 | is_rule_statement       | R01 R02 R04 R06 R07   | a prohibition quoted (不得…谈论涉密事项)              |
 | is_published_document   | R03 R05 R06 R10       | a document stated as published (官网, 已公开, 见报)    |
@@ -68,6 +69,16 @@ def is_fiction(cand: Candidate, ctx: Context) -> str | None:
     hit = ctx.hits.near("fiction", cand.anchor, 30, 30)
     if hit and not ctx.hits.has("star"):
         return f"影视、小说、游戏等虚构内容（{hit[0].term}）"
+    return None
+
+
+@look_alike("is_warning_case", "R01 R02 R03 R04 R06 R07 R10")
+def is_warning_case(cand: Candidate, ctx: Context) -> str | None:
+    if ctx.hits.has("star"):
+        return None  # a marking with its period is never only a case retold
+    hit = ctx.hits.get("warning_case")
+    if hit:
+        return f"已公开的泄密警示案例（{hit[0].term}），不是在传播其中的内容"
     return None
 
 

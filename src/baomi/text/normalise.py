@@ -43,7 +43,8 @@ _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # folded to \n
 _FILLERS = "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters that show nothing
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _LEVEL_BEFORE_STAR = "绝密|机密|秘密|内部"
-_SEPARATORS = " \t\u3000*★·.\\-_|/~・•"
+# symbols and emoji strewn between characters (❗书❗记❗, 听✦说) count as separators too
+_SEPARATORS = " \t\u3000*★·.\\-_|/~・•\u2190-\u21ff\u25a0-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff"
 _OPEN = r"\[【(〔{「"
 _CLOSE = r"\]】)〕}」"
 _HAN_PERIOD = "(?:长期|[一二三四五六七八九十]{1,3}个?[年月])"
@@ -127,6 +128,8 @@ def _patterns() -> _Patterns:
         f"|(?<=[{h}a-z0-9★{inv}{mark}]){astral}+"
         f"|[{inv}]+"
         f"|(?<=[a-z]) (?=[{h}])|(?<=[{h}]) (?=[a-z])"
+        # separators between single letters: s-h-e-m-i, j.m, s m (spelt-out pinyin, initials)
+        "|(?<=[a-z])(?<![a-z]{2})[ .\\-_·]+(?=[a-z](?![a-z]))"
         # a line break inside a word: after a one-character line, or a wrapped line
         # (12+ characters ending in a Han character) continued by a Han character
         f"|(?:(?<=^[^\\s])|(?<=\\n[^\\s])|(?<=[^\\n]{{11}}[{h}]))"
