@@ -46,6 +46,7 @@ GATE_CACHE_SIZE = 65_536  # distinct (cue categories, outside) combinations reme
 _SENTENCE = re.compile(r"[^。!?;\n]+[。!?;\n]*")
 
 
+_DEDUPE_FIRST = 256  # n-gram keys above which repeats are dropped before the lookup
 _SHIFT = np.uint64(21)  # a code point fits in 21 bits: a 1–3-gram is one exact integer key
 
 
@@ -212,9 +213,19 @@ class LearnedModel:
         if not text or not self._has_grams:
             return []
         keys = self._text_keys(text)
-        keys.sort()  # sorted queries walk the vocabulary in order: far fewer cache misses
-        pos = np.minimum(np.searchsorted(self._gram_keys, keys), len(self._gram_keys) - 1)
-        return list(set(self._gram_rows[pos[self._gram_keys[pos] == keys]].tolist()))
+        # sorted queries walk the vocabulary in order: far fewer cache misses (a stable sort
+        # of integers is a radix sort in numpy)
+        keys.sort(kind="stable")
+        long = len(keys) > _DEDUPE_FIRST
+        if long:  # drop repeated n-grams before the lookup rather than after it, in a set
+            first = np.empty(len(keys), dtype=bool)
+            first[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=first[1:])
+            keys = keys[first]
+        pos = np.searchsorted(self._gram_keys, keys)
+        np.minimum(pos, len(self._gram_keys) - 1, out=pos)
+        rows = self._gram_rows[pos[self._gram_keys[pos] == keys]].tolist()
+        return rows if long else list(set(rows))
 
     @staticmethod
     def _text_keys(text: str) -> np.ndarray:
