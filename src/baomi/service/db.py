@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, insert
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -82,7 +82,22 @@ def begin_read(session: Session) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_commit", write_deferred)
+    return factory
+
+
+def defer_insert(session: Session, table: Table, row: dict) -> None:
+    """Insert `row` when the session commits, in one multi-row INSERT per table with the other
+    rows deferred in this transaction (tables in the order first used). For rows nothing else
+    in the transaction refers to through the ORM; much cheaper than a unit-of-work flush."""
+    session.info.setdefault("deferred_rows", {}).setdefault(table, []).append(row)
+
+
+def write_deferred(session: Session) -> None:
+    """Write the deferred rows (run before each commit by sessions of `make_sessionmaker`)."""
+    for table, rows in session.info.pop("deferred_rows", {}).items():
+        session.execute(insert(table), rows)
 
 
 @contextmanager

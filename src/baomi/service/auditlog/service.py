@@ -10,14 +10,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from baomi.service.auditlog.models import AuditEntry, AuditHead
-from baomi.service.db import utcnow
+from baomi.service.db import defer_insert, utcnow
 from baomi.service.security import Keys
 
 GENESIS = "0" * 64
 
 
-def _payload(e: AuditEntry) -> bytes:
-    fields = [e.seq, e.ts.isoformat(), e.actor_id, e.actor, e.action, e.target, e.unit_id, e.details]
+def _payload(e) -> bytes:
+    return _encode(e.seq, e.ts, e.actor_id, e.actor, e.action, e.target, e.unit_id, e.details)
+
+
+def _encode(seq, ts, actor_id, actor, action, target, unit_id, details) -> bytes:
+    fields = [seq, ts.isoformat(), actor_id, actor, action, target, unit_id, details]
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -30,25 +34,34 @@ def append(
     target: str = "",
     unit_id: int | None = None,
     details: dict | None = None,
-) -> AuditEntry:
+    defer: bool = False,
+) -> AuditEntry | None:
     """Add one entry after the current head (the head row is locked until commit). The entry is
-    written at the next flush (at the latest, the commit)."""
+    written at the next flush (at the latest, the commit); with `defer`, at the commit in one
+    INSERT with the other deferred rows (`db.defer_insert`; then no ORM entry is returned)."""
     head = _locked_head(session)
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        ts=utcnow(),
-        actor_id=getattr(actor, "id", None),
-        actor=getattr(actor, "username", None) or "system",
-        action=action,
-        target=str(target)[:80],
-        unit_id=unit_id,
-        details=json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-        prev_hash=head.hash,
-    )
-    entry.hash = keys.chain_hash(head.hash, _payload(entry))
+    row = {
+        "seq": head.seq + 1,
+        "ts": utcnow(),
+        "actor_id": getattr(actor, "id", None),
+        "actor": getattr(actor, "username", None) or "system",
+        "action": action,
+        "target": str(target)[:80],
+        "unit_id": unit_id,
+        "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        "prev_hash": head.hash,
+    }
+    row["hash"] = keys.chain_hash(head.hash, _encode(*(row[c] for c in _PAYLOAD)))
+    head.seq, head.hash = row["seq"], row["hash"]
+    if defer:
+        defer_insert(session, AuditEntry.__table__, row)
+        return None
+    entry = AuditEntry(**row)
     session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
     return entry
+
+
+_PAYLOAD = ("seq", "ts", "actor_id", "actor", "action", "target", "unit_id", "details")
 
 
 def _locked_head(session: Session) -> AuditHead:
