@@ -22,7 +22,7 @@ from baomi.service.auditlog.views import router as audit_router
 from baomi.service.audits.views import router as audits_router
 from baomi.service.checks.views import router as checks_router
 from baomi.service.context import Services
-from baomi.service.db import make_engine, make_sessionmaker, transaction
+from baomi.service.db import checkpoint, make_engine, make_sessionmaker, transaction
 from baomi.service.errors import ServiceError, describe_validation
 from baomi.service.fastlane import FastChecks
 from baomi.service.holds import service as holds
@@ -49,7 +49,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
     """The service app. `prepare` creates keys, migrates and creates the first admin (done
     once by `baomi serve` before starting several workers, which then pass False); `routers`
     are added after the API's (the console's pages)."""
-    engine = make_engine(settings.db_url, settings.sqlite_synchronous)
+    engine = make_engine(settings.db_url, settings.sqlite_synchronous, background_checkpoints=True)
     if prepare:
         bootstrap.prepare(settings, engine, say=say)
     services = Services(settings, load_keys(settings))
@@ -60,13 +60,14 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         await run_in_threadpool(_warm_up, services)  # the engine loads before the first request
-        task = asyncio.create_task(_sweeper(app))
+        tasks = [asyncio.create_task(_sweeper(app)), asyncio.create_task(_checkpointer(engine))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await run_in_threadpool(services.writer.close)
             engine.dispose()
 
@@ -121,6 +122,18 @@ async def _sweeper(app: FastAPI) -> None:
         except Exception:
             log.exception("sweep failed", extra={"event": "sweep_failed"})
         await asyncio.sleep(services.settings.sweep_seconds)
+
+
+async def _checkpointer(engine) -> None:
+    """SQLite: the WAL copied into the database file every second, off the commits' path."""
+    if engine.dialect.name != "sqlite":
+        return
+    while True:
+        await asyncio.sleep(1.0)
+        try:
+            await run_in_threadpool(checkpoint, engine)
+        except Exception:
+            log.exception("checkpoint failed", extra={"event": "checkpoint_failed"})
 
 
 def _add_ops_routes(app: FastAPI) -> None:

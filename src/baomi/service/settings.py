@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # the database again: a token revoked, a user disabled or a policy activated through another
     # worker takes effect there within this bound (at once in the worker that made the change).
     auth_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+    # A check answered allow with no finding (and no idempotency key) is answered once its write
+    # is queued, before the group commit: a worker killed in between loses that record. False:
+    # every check is answered only after its commit.
+    ack_allow_before_commit: bool = True
     webhook_url: str = ""
     webhook_secret: str = ""
     sweep_seconds: float = Field(default=15.0, gt=0)

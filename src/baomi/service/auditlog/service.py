@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from baomi.service.auditlog.models import AuditEntry, AuditHead
-from baomi.service.db import defer_insert, utcnow
+from baomi.service.db import at_commit, defer_insert, tx_state, utcnow
 from baomi.service.security import Keys
 
 GENESIS = "0" * 64
@@ -39,7 +39,7 @@ def append(
     """Add one entry after the current head (the head row is locked until commit). The entry is
     written at the next flush (at the latest, the commit); with `defer`, at the commit in one
     INSERT with the other deferred rows (`db.defer_insert`; then no ORM entry is returned)."""
-    head = _locked_head(session)
+    head = lock_head(session)
     row = {
         "seq": head.seq + 1,
         "ts": utcnow(),
@@ -64,18 +64,44 @@ def append(
 _PAYLOAD = ("seq", "ts", "actor_id", "actor", "action", "target", "unit_id", "details")
 
 
-def _locked_head(session: Session) -> AuditHead:
+@dataclass
+class Head:
+    """The chain head as this transaction sees it; written back (one UPDATE) at its commit."""
+
+    seq: int
+    hash: str
+    stored: bool  # the row exists (else it is inserted at commit)
+
+    def snapshot(self) -> tuple[int, str]:
+        return self.seq, self.hash
+
+    def restore(self, snap: tuple[int, str]) -> None:
+        self.seq, self.hash = snap
+
+
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+
+
+def lock_head(session: Session) -> Head:
     """The chain head, read and locked once per transaction: the appends of one group commit
-    (many checks in one transaction) reuse it instead of selecting it again for each."""
-    cached = session.info.get("audit_head")
-    if cached is not None and session.in_transaction() and cached[0] is session.get_transaction():
-        return cached[1]
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    (many checks in one transaction) reuse it instead of selecting it again for each. A
+    savepoint rolled back puts it back where it was (`db.tx_state`)."""
+    head = tx_state(session, "audit_head")
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-    session.info["audit_head"] = (session.get_transaction(), head)
+        row = session.execute(_HEAD).first()
+        head = tx_state(
+            session, "audit_head", lambda: Head(row.seq, row.hash, True) if row else Head(0, GENESIS, False)
+        )
+        at_commit(session, "audit_head", lambda s: _write_head(s, head))
     return head
+
+
+def _write_head(session: Session, head: Head) -> None:
+    if head.stored:
+        stmt = update(AuditHead).where(AuditHead.id == 1).values(seq=head.seq, hash=head.hash)
+        session.execute(stmt, execution_options={"synchronize_session": False})
+    elif head.seq:
+        session.execute(insert(AuditHead).values(id=1, seq=head.seq, hash=head.hash))
 
 
 @dataclass(frozen=True)

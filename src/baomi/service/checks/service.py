@@ -8,12 +8,13 @@ import asyncio
 import base64
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from baomi import Attachment, BaomiError, Channel, Decision, Verdict, build_message
 from baomi.errors import InputError
 from baomi.service.auditlog.service import append as audit
+from baomi.service.auditlog.service import lock_head
 from baomi.service.checks.models import Check, CheckRule
 from baomi.service.context import Services
 from baomi.service.db import begin_read, defer_insert, utcnow
@@ -35,6 +37,9 @@ from baomi.service.incidents.service import record_incident
 from baomi.service.permissions import Perm
 from baomi.service.policies.service import Effective, effective, remembered_effective
 from baomi.service.users.service import Principal
+from baomi.service.writer import GroupWriter
+
+log = logging.getLogger("baomi.service")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,9 @@ class _Reviewed:
     channel: Channel
     verdict: Verdict
     content_hash: str
+    # fixed before the write, so that a replayed write (see writer) stores the same check
+    check_id: str = field(default_factory=lambda: new_id())
+    created_at: datetime = field(default_factory=utcnow)
 
 
 _ID_POOL = {"pid": 0, "bytes": b"", "at": 0}
@@ -161,17 +169,13 @@ def _existing(session: Session, who: Principal, key: str | None) -> Check | None
     return session.scalar(select(Check).where(Check.user_id == who.id, Check.idempotency_key == key))
 
 
-def _store(session: Session, svc: Services, who: Principal, eff: Effective, r: _Reviewed, kind: str) -> Check:
-    """Write one reviewed message: the check, its rules, a hold or an incident, its audit entry.
-    A check that is neither held nor an incident, and has no idempotency key to race on, is
-    written as deferred rows (one multi-row INSERT per table for the whole group commit)."""
-    up = eff.unit_policy
-    engine_decision = r.verdict.decision
-    shadow = up.mode == "shadow" and kind == "check"
-    answered = Decision.ALLOW if shadow else engine_decision
+def _values(who: Principal, eff: Effective, r: _Reviewed, kind: str) -> dict:
+    """The check's row (what the sender is told: shadow mode answers allow)."""
+    shadow = eff.unit_policy.mode == "shadow" and kind == "check"
+    answered = Decision.ALLOW if shadow else r.verdict.decision
     holds = kind == "report" or answered == Decision.REVIEW
-    values = {
-        "id": new_id(),
+    return {
+        "id": r.check_id,
         "kind": kind,
         "user_id": who.id,
         "unit_id": who.unit_id,
@@ -182,7 +186,7 @@ def _store(session: Session, svc: Services, who: Principal, eff: Effective, r: _
         "chars": len(r.inp.text),
         "attachments": len(r.inp.attachments),
         "decision": answered.value,
-        "engine_decision": engine_decision.value,
+        "engine_decision": r.verdict.decision.value,
         "rules": list(r.verdict.rules),
         "findings": [f.to_dict() for f in r.verdict.findings],
         "tip": "" if shadow else r.verdict.tip,
@@ -192,8 +196,20 @@ def _store(session: Session, svc: Services, who: Principal, eff: Effective, r: _
         "idempotency_key": r.inp.idempotency_key,
         "status": "held" if holds else "done",
         "seen_at": r.inp.seen_at,
-        "created_at": utcnow(),
+        "created_at": r.created_at,
     }
+
+
+def _store(session: Session, svc: Services, who: Principal, eff: Effective, r: _Reviewed, kind: str) -> Check:
+    """Write one reviewed message: the check, its rules, a hold or an incident, its audit entry.
+    A check that is neither held nor an incident, and has no idempotency key to race on, is
+    written as deferred rows (one multi-row INSERT per table for the whole group commit)."""
+    up = eff.unit_policy
+    values = _values(who, eff, r, kind)
+    engine_decision = r.verdict.decision
+    shadow = values["shadow"]
+    answered = Decision(values["decision"])
+    holds = values["status"] == "held"
     deferred = not holds and answered != Decision.BLOCK and r.inp.idempotency_key is None
     check = CheckRow(**values, overridden_at=None, false_alarm_at=None) if deferred else Check(**values)
     hold_id = new_id() if holds else None
@@ -247,6 +263,7 @@ def _store_once(session, svc, who, eff, r: _Reviewed, kind: str) -> Check:
     """Store, or answer the earlier check with the same idempotency key (even under a race)."""
     if r.inp.idempotency_key is None:
         return _store(session, svc, who, eff, r, kind)
+    lock_head(session)  # the chain head locked outside the savepoint (put back if it rolls back)
     try:
         with session.begin_nested():
             return _store(session, svc, who, eff, r, kind)
@@ -323,7 +340,39 @@ async def create_check_async(
 
     if svc.writer is None:
         return await to_thread.run_sync(write, session())
+    values = _values(who, eff, reviewed, "check")
+    if _answer_when_queued(svc, inp, values) and svc.writer.queued() < MAX_QUEUED_ANSWERED:
+        svc.writer.submit(write, later=True).add_done_callback(_log_lost_write)
+        return CheckRow(**values, overridden_at=None, false_alarm_at=None)
     return await asyncio.wrap_future(svc.writer.submit(write))
+
+
+# Answered-when-queued checks wait for their commit like the others while the writer has this
+# many jobs queued: the writer never falls behind unseen, and a crash loses at most about this.
+MAX_QUEUED_ANSWERED = 256
+
+
+def _answer_when_queued(svc: Services, inp: CheckInput, values: dict) -> bool:
+    """A check answered `allow` with no finding at all, and no idempotency key, is answered
+    once its write is queued, not committed (`ack_allow_before_commit`): nothing follows from it
+    (no hold, no incident, nothing to override or report as a false alarm), and a client that
+    needs it stored before the answer sends an idempotency key. The writer commits it with its
+    next batch; a crash of the worker in between loses that record (and its audit entry)."""
+    return (
+        svc.settings.ack_allow_before_commit
+        and inp.idempotency_key is None
+        and values["decision"] == Decision.ALLOW.value
+        and not values["findings"]
+    )
+
+
+def _log_lost_write(fut) -> None:
+    if fut.exception() is not None:
+        exc = fut.exception()
+        log.error(
+            "check write failed",
+            extra={"event": "check_write_failed", "error": type(exc).__name__},
+        )
 
 
 def _prepare_from_memo(svc: Services, who: Principal, key: str | None) -> tuple | None:
@@ -376,9 +425,20 @@ def create_report(session: Session, svc: Services, who: Principal, inp: CheckInp
     return _review_and_store(session, svc, who, inp, "report")
 
 
-def get_check(session: Session, who: Principal, check_id: str) -> Check:
-    """The sender sees their own checks; reviewers, officers, auditors those of their units."""
+def _find(session: Session, check_id: str, writer: GroupWriter | None) -> Check | None:
+    """The check, or None. Not found with a `writer`: wait until what it had queued is committed
+    and look again (a check answered when queued is then found, see `_answer_when_queued`)."""
     check = session.get(Check, check_id)
+    if check is None and writer is not None:
+        session.rollback()  # end this read (SQLite: release any lock) before the writer's turn
+        writer.drain()
+        check = session.get(Check, check_id)
+    return check
+
+
+def get_check(session: Session, who: Principal, check_id: str, writer: GroupWriter | None = None) -> Check:
+    """The sender sees their own checks; reviewers, officers, auditors those of their units."""
+    check = _find(session, check_id, writer)
     if check is None:
         raise NotFound(f"检查 {check_id[:40]} 不存在")
     if check.user_id != who.id:
@@ -394,9 +454,9 @@ def hold_of(session: Session, check: Check) -> Hold | None:
     return session.scalar(select(Hold).where(Hold.check_id == check.id))
 
 
-def _own(session: Session, who: Principal, check_id: str) -> Check:
+def _own(session: Session, svc: Services, who: Principal, check_id: str) -> Check:
     who.require(Perm.CHECK)
-    check = session.get(Check, check_id)
+    check = _find(session, check_id, svc.writer)
     if check is None:
         raise NotFound(f"检查 {check_id[:40]} 不存在")
     if check.user_id != who.id:
@@ -406,7 +466,7 @@ def _own(session: Session, who: Principal, check_id: str) -> Check:
 
 def override(session: Session, svc: Services, who: Principal, check_id: str, justification: str) -> Check:
     """The sender confirms a `warn` with a justification. Never for review or block."""
-    check = _own(session, who, check_id)
+    check = _own(session, svc, who, check_id)
     if check.decision == Decision.BLOCK:
         raise Forbidden("拦截的消息不能确认发送（无论谁要求），请通过涉密网络或纸质渠道处理")
     if check.decision != Decision.WARN:
@@ -432,7 +492,7 @@ def override(session: Session, svc: Services, who: Principal, check_id: str, jus
 
 def false_alarm(session: Session, svc: Services, who: Principal, check_id: str, note: str) -> Check:
     """The sender reports that a finding was wrong (counted in the rates by rule)."""
-    check = _own(session, who, check_id)
+    check = _own(session, svc, who, check_id)
     if not check.findings:
         raise Conflict("本条没有发现问题，无需报告误报")
     if check.false_alarm_at is not None:

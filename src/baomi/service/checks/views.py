@@ -113,8 +113,8 @@ def create_batch(request: Request, body: BatchIn, session: DbSession, svc: Svc, 
 
 
 @router.get("/checks/{check_id}", response_model=CheckOut, summary="查询检查结果（待审消息的结论）")
-def get_check(check_id: CheckId, session: DbSession, who: CurrentUser) -> CheckOut:
-    check = service.get_check(session, who, check_id)
+def get_check(check_id: CheckId, session: DbSession, svc: Svc, who: CurrentUser) -> CheckOut:
+    check = service.get_check(session, who, check_id, svc.writer)
     return check_out(check, service.hold_of(session, check))
 
 
