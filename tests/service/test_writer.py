@@ -43,9 +43,9 @@ def _entries(sessions) -> int:
         return s.scalar(select(func.count()).select_from(AuditEntry))
 
 
-def _job(keys, i: int, fail: bool = False):
+def _job(keys, i: int, fail: bool = False, defer: bool = False):
     def job(session):
-        append(session, keys, "test.write", target=f"job:{i}")
+        append(session, keys, "test.write", target=f"job:{i}", defer=defer)
         if fail:
             raise ValueError("这一条失败")
         return i
@@ -111,7 +111,7 @@ def test_later_jobs_are_written_and_drain_waits_for_them(store):
     sessions, writer, keys, lock_file, _ = store
     with open(lock_file, "a") as other_worker:
         fcntl.flock(other_worker, fcntl.LOCK_EX)
-        later = [writer.submit(_job(keys, i), later=True) for i in range(40)]  # > max_later
+        later = [writer.submit(_job(keys, i, defer=True), later=True) for i in range(40)]  # > max_later
         waited = writer.submit(_job(keys, 99))
         assert writer.queued() >= 40
         fcntl.flock(other_worker, fcntl.LOCK_UN)

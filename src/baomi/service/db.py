@@ -165,14 +165,15 @@ def tx_state(session: Session, key: str, make=None):
 def _before_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint released: its share is written with the transaction
-    pending = session.info.pop("pending", None)
+    pending = session.info.get("pending")
     if pending is None:
         return
     for table, rows in pending.rows.items():
         if rows:
             session.execute(insert(table), rows)
-    for fn in pending.hooks.values():
+    for fn in list(pending.hooks.values()):  # hooks see this transaction's state (tx_state)
         fn(session)
+    session.info.pop("pending", None)
 
 
 def _savepoint_begun(session: Session, transaction) -> None:

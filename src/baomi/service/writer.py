@@ -64,10 +64,13 @@ class GroupWriter:
         return self.submit(fn).result()
 
     def submit(self, fn: Callable[[Session], T], *, later: bool = False) -> Future[T]:
+        """Queue `fn`. A `later` job must not use the database before the commit (it only
+        defers rows: `db.defer_insert`, `auditlog.append(defer=True)`); it runs before the
+        writer takes its turn."""
         self._ensure_started()
         fut: Future[T] = Future()
         with self._ready:
-            (self._later if later else self._now).append((fn, fut))
+            (self._later if later else self._now).append((fn, fut, later))
             self._ready.notify()
         return fut
 
@@ -78,7 +81,7 @@ class GroupWriter:
     def drain(self) -> None:
         """Wait until every job queued before this call has been committed (or has failed)."""
         with self._ready:
-            pending = [fut for _, fut in (*self._now, *self._later)]
+            pending = [job[1] for job in (*self._now, *self._later)]
         self.run(lambda _session: None)
         for fut in pending:  # `later` jobs queued before may ride in a batch after this one
             with contextlib.suppress(Exception):
@@ -123,17 +126,27 @@ class GroupWriter:
 
     def _write(self, jobs: list) -> None:
         if len(jobs) == 1:
-            self._one(*jobs[0])
+            self._one(*jobs[0][:2])
             return
+        results: dict[int, object] = {}
         try:
-            with self._turn(), transaction(self.sessions) as session:
-                results = [fn(session) for fn, _ in jobs]
+            with transaction(self.sessions) as session:
+                # `later` jobs only defer rows (no database before the commit): run before the
+                # turn, so that the other workers wait only for the database work
+                for i, (fn, _, later) in enumerate(jobs):
+                    if later:
+                        results[i] = fn(session)
+                with self._turn():
+                    for i, (fn, _, later) in enumerate(jobs):
+                        if not later:
+                            results[i] = fn(session)
+                    session.commit()
         except Exception:  # replay one by one: each failure goes to its own caller
-            for fn, fut in jobs:
+            for fn, fut, _ in jobs:
                 self._one(fn, fut)
             return
-        for (_, fut), result in zip(jobs, results, strict=True):
-            fut.set_result(result)
+        for i, (_, fut, _) in enumerate(jobs):
+            fut.set_result(results[i])
 
     def _one(self, fn, fut: Future) -> None:
         try:

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from baomi.service.auditlog.models import AuditEntry, AuditHead
-from baomi.service.db import at_commit, defer_insert, tx_state, utcnow
+from baomi.service.db import at_commit, tx_state, utcnow
 from baomi.service.security import Keys
 
 GENESIS = "0" * 64
@@ -37,11 +37,10 @@ def append(
     defer: bool = False,
 ) -> AuditEntry | None:
     """Add one entry after the current head (the head row is locked until commit). The entry is
-    written at the next flush (at the latest, the commit); with `defer`, at the commit in one
-    INSERT with the other deferred rows (`db.defer_insert`; then no ORM entry is returned)."""
-    head = lock_head(session)
+    written at the next flush (at the latest, the commit). With `defer`, the entry takes its
+    place in the chain only at the commit, after every entry appended without: the head is
+    then locked just for the commit (no ORM entry is returned)."""
     row = {
-        "seq": head.seq + 1,
         "ts": utcnow(),
         "actor_id": getattr(actor, "id", None),
         "actor": getattr(actor, "username", None) or "system",
@@ -49,16 +48,38 @@ def append(
         "target": str(target)[:80],
         "unit_id": unit_id,
         "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-        "prev_hash": head.hash,
     }
-    row["hash"] = keys.chain_hash(head.hash, _encode(*(row[c] for c in _PAYLOAD)))
-    head.seq, head.hash = row["seq"], row["hash"]
     if defer:
-        defer_insert(session, AuditEntry.__table__, row)
+        tx_state(session, "audit_deferred", _Deferred).add(keys, row)
+        at_commit(session, "audit_head", _finish_chain)
         return None
+    _link(lock_head(session), keys, row)
     entry = AuditEntry(**row)
     session.add(entry)
     return entry
+
+
+def _link(head: Head, keys: Keys, row: dict) -> None:
+    """Give `row` the next place after `head` and move the head to it."""
+    row["seq"], row["prev_hash"] = head.seq + 1, head.hash
+    row["hash"] = keys.chain_hash(head.hash, _encode(*(row[c] for c in _PAYLOAD)))
+    head.seq, head.hash = row["seq"], row["hash"]
+
+
+class _Deferred:
+    """Entries appended with `defer` in this transaction, in order (see `db.tx_state`)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Keys, dict]] = []
+
+    def add(self, keys: Keys, row: dict) -> None:
+        self.rows.append((keys, row))
+
+    def snapshot(self) -> int:
+        return len(self.rows)
+
+    def restore(self, n: int) -> None:
+        del self.rows[n:]
 
 
 _PAYLOAD = ("seq", "ts", "actor_id", "actor", "action", "target", "unit_id", "details")
@@ -92,11 +113,20 @@ def lock_head(session: Session) -> Head:
         head = tx_state(
             session, "audit_head", lambda: Head(row.seq, row.hash, True) if row else Head(0, GENESIS, False)
         )
-        at_commit(session, "audit_head", lambda s: _write_head(s, head))
+        at_commit(session, "audit_head", _finish_chain)
     return head
 
 
-def _write_head(session: Session, head: Head) -> None:
+def _finish_chain(session: Session) -> None:
+    """At commit: the deferred entries linked after the head and inserted, the head written."""
+    deferred = tx_state(session, "audit_deferred")
+    head = lock_head(session)
+    if deferred is not None and deferred.rows:
+        rows = []
+        for keys, row in deferred.rows:
+            _link(head, keys, row)
+            rows.append(row)
+        session.execute(insert(AuditEntry.__table__), rows)
     if head.stored:
         stmt = update(AuditHead).where(AuditHead.id == 1).values(seq=head.seq, hash=head.hash)
         session.execute(stmt, execution_options={"synchronize_session": False})
