@@ -281,6 +281,8 @@ def _prepare(session: Session, svc: Services, who: Principal, keys: list[str | N
     if all(k is None for k in keys):
         eff = remembered_effective(svc.pool, svc.orgs, who.unit_id)
         if eff is not None:
+            if session.in_transaction():
+                session.commit()  # the caller's read ends here too (SQLite: its lock released)
             return {}, eff
     begin_read(session)
     earlier = {k: _existing(session, who, k) for k in keys if k is not None}
