@@ -141,7 +141,7 @@ def _pending(session: Session) -> _Pending:
 
 
 def defer_insert(session: Session, table: Table, row: dict) -> None:
-    """Insert `row` when the session commits, in one multi-row INSERT per table with the other
+    """Insert `row` when the session commits, in one executemany per table with the other
     rows deferred in this transaction (tables in the order first used). For rows nothing else
     in the transaction refers to through the ORM; much cheaper than a unit-of-work flush."""
     _pending(session).rows.setdefault(table, []).append(row)

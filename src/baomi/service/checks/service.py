@@ -203,7 +203,7 @@ def _values(who: Principal, eff: Effective, r: _Reviewed, kind: str) -> dict:
 def _store(session: Session, svc: Services, who: Principal, eff: Effective, r: _Reviewed, kind: str) -> Check:
     """Write one reviewed message: the check, its rules, a hold or an incident, its audit entry.
     A check that is neither held nor an incident, and has no idempotency key to race on, is
-    written as deferred rows (one multi-row INSERT per table for the whole group commit)."""
+    written as deferred rows (one executemany per table for the whole group commit)."""
     up = eff.unit_policy
     values = _values(who, eff, r, kind)
     engine_decision = r.verdict.decision
