@@ -55,6 +55,12 @@ def _request_bytes(port: int, token: str, body: dict) -> bytes:
     return head.encode() + data
 
 
+def _decision(body: bytes) -> str:
+    """The answer's decision ("allow", "review", …), read without parsing the JSON."""
+    at = body.find(b'"decision":"')
+    return body[at + 12 : body.find(b'"', at + 12)].decode() if at >= 0 else "?"
+
+
 async def _raw_connection(port: int, requests: list[bytes], latencies: list, statuses: dict) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
@@ -69,8 +75,8 @@ async def _raw_connection(port: int, requests: list[bytes], latencies: list, sta
             length = next((int(v) for k, _, v in fields if k.lower() == "content-length"), None)
             if length is None:
                 raise RuntimeError("response without Content-Length")
-            await reader.readexactly(length)
-            latencies.append(time.perf_counter() - t0)
+            body = await reader.readexactly(length)
+            latencies.append((time.perf_counter() - t0, _decision(body)))
             statuses[status] = statuses.get(status, 0) + 1
     finally:
         writer.close()
@@ -139,7 +145,8 @@ def _run_httpx(url: str, token: str, bodies: list[dict], concurrency: int) -> tu
                     body = queue.pop()
                     t0 = time.perf_counter()
                     r = await client.post("/v1/checks", json=body)
-                    latencies.append(time.perf_counter() - t0)
+                    decision = r.json().get("decision", "?") if r.status_code == 200 else "?"
+                    latencies.append((time.perf_counter() - t0, decision))
                     statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
 
             await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -193,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
             srv.stop()
             if db:
                 db.close()
-    lat.sort()
+    by_decision: dict[str, list[float]] = {}
+    for seconds, decision in lat:
+        by_decision.setdefault(decision, []).append(seconds)
+    lat = sorted(seconds for seconds, _ in lat)
     n = len(lat)
     out = {
         "bench": "service_throughput",
@@ -207,6 +217,15 @@ def main(argv: list[str] | None = None) -> int:
         "p50_ms": round(_pct(lat, 50) * 1000, 2),
         "p99_ms": round(_pct(lat, 99) * 1000, 2),
         "mean_ms": round(statistics.fmean(lat) * 1000, 2),
+        # allow answers come once their write is queued; the others after their commit
+        "by_decision": {
+            d: {
+                "n": len(v),
+                "p50_ms": round(_pct(sorted(v), 50) * 1000, 2),
+                "p99_ms": round(_pct(sorted(v), 99) * 1000, 2),
+            }
+            for d, v in sorted(by_decision.items())
+        },
         "wall_s": round(wall, 2),
         # CPU seconds per request and the share of the run's wall clock (1.0 = one core busy)
         "server_cpu_ms_per_request": round(server_cpu / n * 1000, 3),
@@ -223,6 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  {n} requests in {wall:.1f} s: {out['throughput_rps']} req/s, "
         f"p50 {out['p50_ms']} ms, p99 {out['p99_ms']} ms, statuses {out['statuses']}"
+    )
+    print(
+        "  by decision: "
+        + ", ".join(
+            f"{d} {v['n']}: p50 {v['p50_ms']} ms, p99 {v['p99_ms']} ms" for d, v in out["by_decision"].items()
+        )
     )
     print(
         f"  CPU per request: server {out['server_cpu_ms_per_request']} ms ({out['server_cores']} cores), "

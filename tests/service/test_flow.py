@@ -151,6 +151,23 @@ def test_idempotency_and_batch(server, org):
     assert too_many.status_code == 422
 
 
+def test_a_clean_check_answered_before_its_commit_is_found_at_once(server, org):
+    sender = _login(server, "sender1")
+    outs = [_check(sender, f"{HARMLESS}（第{i}次）", channel="direct") for i in range(20)]
+    assert {o["decision"] for o in outs} == {"allow"} and not any(o["findings"] for o in outs)
+    for out in outs:  # the read waits for what the writer had queued
+        got = sender.get(f"/v1/checks/{out['check_id']}")
+        assert got.status_code == 200 and got.json()["created_at"] == out["created_at"]
+
+
+def test_unknown_or_missing_token_on_the_check_route(server, org):
+    body = {"text": HARMLESS, "channel": "direct"}
+    r = Api(server.url, token="bms_not-a-token").post("/v1/checks", json=body)
+    assert r.status_code == 401 and r.json()["code"] == "unauthorized"
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert Api(server.url).post("/v1/checks", json=body).status_code == 401
+
+
 def test_multipart_with_attachment(server, org):
     sender = _login(server, "sender1")
     files = [("attachments", ("会议纪要.txt", f"{CLASSIFIED}\n".encode(), "text/plain"))]

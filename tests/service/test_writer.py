@@ -4,6 +4,7 @@ batch still form a chain that verifies."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import threading
 
@@ -42,9 +43,9 @@ def _entries(sessions) -> int:
         return s.scalar(select(func.count()).select_from(AuditEntry))
 
 
-def _job(keys, i: int, fail: bool = False):
+def _job(keys, i: int, fail: bool = False, defer: bool = False):
     def job(session):
-        append(session, keys, "test.write", target=f"job:{i}")
+        append(session, keys, "test.write", target=f"job:{i}", defer=defer)
         if fail:
             raise ValueError("这一条失败")
         return i
@@ -104,3 +105,55 @@ def test_concurrent_callers_each_see_their_write_committed(store):
     assert None not in visible and len(visible) == 16
     with transaction(sessions) as s:
         assert verify(s, keys).checked == 17
+
+
+def test_later_jobs_are_written_and_drain_waits_for_them(store):
+    sessions, writer, keys, lock_file, _ = store
+    with open(lock_file, "a") as other_worker:
+        fcntl.flock(other_worker, fcntl.LOCK_EX)
+        later = [writer.submit(_job(keys, i, defer=True), later=True) for i in range(40)]  # > max_later
+        waited = writer.submit(_job(keys, 99))
+        assert writer.queued() >= 40
+        fcntl.flock(other_worker, fcntl.LOCK_UN)
+        assert waited.result(timeout=30) == 99
+    writer.drain()
+    assert all(f.done() for f in later)
+    assert _entries(sessions) == 42
+    with transaction(sessions) as s:
+        assert verify(s, keys).ok
+
+
+def test_a_rolled_back_batch_leaves_no_deferred_rows_behind(store):
+    sessions, writer, keys, _, _ = store
+
+    def deferred_then_fail(session):
+        append(session, keys, "test.write", target="job:deferred", defer=True)
+        raise ValueError("失败")
+
+    with pytest.raises(ValueError):
+        writer.run(deferred_then_fail)
+    assert writer.run(_job(keys, 1)) == 1
+    assert _entries(sessions) == 2
+    with transaction(sessions) as s:
+        assert verify(s, keys).ok
+
+
+def test_savepoints_rolled_back_between_appends_leave_the_chain_whole(store):
+    sessions, _, keys, _, _ = store
+    with transaction(sessions) as s:
+        append(s, keys, "test.write", target="before")
+        for i in range(3):
+            with contextlib.suppress(KeyError), s.begin_nested():
+                append(s, keys, "test.write", target=f"inner:{i}", defer=i == 2)
+                if i == 1:
+                    raise KeyError("这一条回滚")
+        append(s, keys, "test.write", target="after", defer=True)
+    with pytest.raises(KeyError), transaction(sessions) as s:
+        append(s, keys, "test.write", target="rolled back", defer=True)
+        raise KeyError("整个事务回滚")
+    with transaction(sessions) as s:
+        append(s, keys, "test.write", target="last")
+    with transaction(sessions) as s:
+        targets = list(s.scalars(select(AuditEntry.target).order_by(AuditEntry.seq)))
+        assert targets[1:] == ["before", "inner:0", "inner:2", "after", "last"]
+        assert verify(s, keys).ok

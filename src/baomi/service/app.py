@@ -22,16 +22,20 @@ from baomi.service.auditlog.views import router as audit_router
 from baomi.service.audits.views import router as audits_router
 from baomi.service.checks.views import router as checks_router
 from baomi.service.context import Services
-from baomi.service.db import make_engine, make_sessionmaker, transaction
+from baomi.service.db import checkpoint, make_engine, make_sessionmaker, transaction
 from baomi.service.errors import ServiceError, describe_validation
+from baomi.service.fastlane import FastChecks
 from baomi.service.holds import service as holds
 from baomi.service.holds.views import router as holds_router
 from baomi.service.incidents.views import router as incidents_router
+from baomi.service.memo import forget_on_commit
 from baomi.service.ops import METRICS_CONTENT_TYPE, LimitsAndLogs, Metrics, RateLimiter
+from baomi.service.policies.models import PolicyActivation, PolicyVersion
 from baomi.service.policies.views import router as policies_router
 from baomi.service.registry.views import router as registry_router
 from baomi.service.security import load_keys
 from baomi.service.settings import Settings
+from baomi.service.users.models import ApiToken, Unit, User
 from baomi.service.users.views import router as users_router
 from baomi.service.writer import GroupWriter
 
@@ -45,23 +49,25 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
     """The service app. `prepare` creates keys, migrates and creates the first admin (done
     once by `baomi serve` before starting several workers, which then pass False); `routers`
     are added after the API's (the console's pages)."""
-    engine = make_engine(settings.db_url, settings.sqlite_synchronous)
+    engine = make_engine(settings.db_url, settings.sqlite_synchronous, background_checkpoints=True)
     if prepare:
         bootstrap.prepare(settings, engine, say=say)
     services = Services(settings, load_keys(settings))
     sessions = services.sessions = make_sessionmaker(engine)
     services.writer = GroupWriter(sessions, _sqlite_lock_file(engine))
+    forget_on_commit(sessions, (ApiToken, User, Unit, PolicyVersion, PolicyActivation), services.forget)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         await run_in_threadpool(_warm_up, services)  # the engine loads before the first request
-        task = asyncio.create_task(_sweeper(app))
+        tasks = [asyncio.create_task(_sweeper(app)), asyncio.create_task(_checkpointer(engine))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await run_in_threadpool(services.writer.close)
             engine.dispose()
 
@@ -82,6 +88,7 @@ def create_app(settings: Settings, *, prepare: bool = True, say=print, routers=(
         app.include_router(router)
     _add_ops_routes(app)
     _add_error_handlers(app)
+    app.add_middleware(FastChecks, fastapi_app=app)  # inside LimitsAndLogs (added after it)
     app.add_middleware(LimitsAndLogs, max_body=settings.max_request_bytes, metrics=metrics)
     return app
 
@@ -117,9 +124,21 @@ async def _sweeper(app: FastAPI) -> None:
         await asyncio.sleep(services.settings.sweep_seconds)
 
 
+async def _checkpointer(engine) -> None:
+    """SQLite: the WAL copied into the database file every second, off the commits' path."""
+    if engine.dialect.name != "sqlite":
+        return
+    while True:
+        await asyncio.sleep(1.0)
+        try:
+            await run_in_threadpool(checkpoint, engine)
+        except Exception:
+            log.exception("checkpoint failed", extra={"event": "checkpoint_failed"})
+
+
 def _add_ops_routes(app: FastAPI) -> None:
     @app.get("/healthz", tags=["ops"], summary="进程存活")
-    def healthz() -> dict:
+    async def healthz() -> dict:
         return {"ok": True}
 
     @app.get("/readyz", tags=["ops"], summary="可以接收请求（数据库可用、迁移已完成）")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baomi.ocr.fake import FakeOcr
 from baomi.ocr.memo import MemoOcr
+from baomi.service.memo import Memo
 from baomi.service.policies.service import ReviewerPool
 from baomi.service.registry.book import RegistryBook, load_registry_keys
 from baomi.service.security import Keys
@@ -71,11 +72,24 @@ class Services:
     registries: RegistryBook | None = None
     sessions: sessionmaker | None = None  # set by create_app (background jobs open their own)
     writer: GroupWriter | None = None  # set by create_app: checks are stored by group commit
+    principals: Memo | None = None  # bearer token (keyed hash) → Principal
+    orgs: Memo | None = None  # unit id → its policy chain (see policies.service.effective)
+
+    def forget(self) -> None:
+        """Drop what this process remembers of tokens, users, units and policies."""
+        self.principals.clear()
+        self.orgs.clear()
 
     def __post_init__(self) -> None:
+        if self.principals is None:
+            self.principals = Memo(self.settings.auth_cache_seconds)
+        if self.orgs is None:
+            self.orgs = Memo(self.settings.auth_cache_seconds)
         if self.registries is None:
             self.registries = RegistryBook(
-                self.settings.data_dir / "registry", load_registry_keys(self.settings)
+                self.settings.data_dir / "registry",
+                load_registry_keys(self.settings),
+                absent_ttl=self.settings.auth_cache_seconds,
             )
         if self.pool is None:
             fake = self.settings.ocr_fake_file

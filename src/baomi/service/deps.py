@@ -3,7 +3,8 @@ and the current principal (bearer token, rate-limited per token)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -37,7 +38,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     run_after_commit(session)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
@@ -48,6 +49,20 @@ def _principal(session: Session, token: str) -> Principal:
     return who
 
 
+async def principal(svc: Services, session: Callable[[], Session], token: str) -> Principal:
+    """Checked on every request: from the worker's memo of verified tokens (at most
+    `auth_cache_seconds` old, the token's expiry checked each time) or from the database
+    (through `session()`, called only then)."""
+    memo = svc.principals
+    key = memo.secret_key(token)
+    who = memo.get(key)
+    if who is None or who.expired():
+        since = time.monotonic()
+        who = await run_in_threadpool(_principal, session(), token)
+        memo.put(key, who, since)
+    return who
+
+
 async def get_principal(
     request: Request,
     session: Annotated[Session, Depends(get_session, scope="function")],
@@ -55,7 +70,7 @@ async def get_principal(
 ) -> Principal:
     if not token:
         raise Unauthorized("需要登录：请在 Authorization 头中提供 Bearer 令牌")
-    who = await run_in_threadpool(_principal, session, token)
+    who = await principal(request.app.state.services, lambda: session, token)
     request.app.state.limiter.hit(who.token_id)
     request.state.user_id = who.id
     return who

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=100_000, ge=1)
     batch_limit: int = Field(default=1000, ge=1, le=1000)
     rate_limit_per_minute: int = Field(default=1200, ge=0)  # per token; 0 switches it off
+    # A worker keeps a verified token (and its unit's policy) this long before reading it from
+    # the database again: a token revoked, a user disabled or a policy activated through another
+    # worker takes effect there within this bound (at once in the worker that made the change).
+    auth_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+    # A check answered allow with no finding (and no idempotency key) is answered once its write
+    # is queued, before the group commit: a worker killed in between loses that record. False:
+    # every check is answered only after its commit.
+    ack_allow_before_commit: bool = True
     webhook_url: str = ""
     webhook_secret: str = ""
     sweep_seconds: float = Field(default=15.0, gt=0)

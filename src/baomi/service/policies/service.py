@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from baomi import Reviewer
 from baomi.service.auditlog.service import append as audit
 from baomi.service.errors import Invalid, NotFound
+from baomi.service.memo import Memo
 from baomi.service.permissions import Perm
 from baomi.service.policies.document import UnitPolicy, default_unit_policy, parse_unit_policy
 from baomi.service.policies.models import PolicyActivation, PolicyVersion
@@ -105,8 +107,15 @@ class ReviewerPool:
             return self._reviewers[key]
 
 
-def effective(session: Session, pool: ReviewerPool, unit_id: int) -> Effective:
-    """The nearest policy up the unit tree, and every registry on the way up."""
+def effective(session: Session, pool: ReviewerPool, unit_id: int, memo: Memo | None = None) -> Effective:
+    """The nearest policy up the unit tree, and every registry on the way up. With `memo`, the
+    unit's chain and policy are remembered for the memo's time to live (registries are looked
+    up every time: a registry made a moment ago counts at once)."""
+    if memo is not None:
+        hit = remembered_effective(pool, memo, unit_id)
+        if hit is not None:
+            return hit
+    since = time.monotonic()
     org = pool.org(session)
     chain: list[tuple[int, str]] = []
     unit: int | None = unit_id
@@ -114,13 +123,22 @@ def effective(session: Session, pool: ReviewerPool, unit_id: int) -> Effective:
         name, parent = org.units[unit]
         chain.append((unit, name))
         unit = parent
+    row = next((pool.policy_row(session, org.active[uid]) for uid, _ in chain if uid in org.active), None)
+    if memo is not None:
+        memo.put(unit_id, (tuple(chain), row), since)
+    return _with_registries(pool, tuple(chain), row)
+
+
+def remembered_effective(pool: ReviewerPool, memo: Memo, unit_id: int) -> Effective | None:
+    """`effective` from the memo alone (no database), or None."""
+    hit = memo.get(unit_id)
+    return None if hit is None else _with_registries(pool, *hit)
+
+
+def _with_registries(pool: ReviewerPool, chain: tuple, row: PolicyVersion | None) -> Effective:
     book = pool.registries
     registry_units = tuple(u for u in chain if book is not None and book.exists(u[0]))
-    for uid, _ in chain:
-        if uid in org.active:
-            row = pool.policy_row(session, org.active[uid])
-            return Effective(row, pool.unit_policy(row), registry_units)
-    return Effective(None, default_unit_policy(), registry_units)
+    return Effective(row, pool.unit_policy(row), registry_units)
 
 
 def upload(session: Session, keys: Keys, who: Principal, unit_id: int, text: str) -> PolicyVersion:

@@ -9,6 +9,7 @@ import dataclasses
 import os
 import secrets
 import threading
+import time
 from pathlib import Path
 
 from baomi.registry import Registry, RegistryKeys
@@ -57,18 +58,32 @@ class UnitRegistries:
 class RegistryBook:
     """Open registries by unit id; a write lock per file (one SQLite connection each)."""
 
-    def __init__(self, root: Path, keys: RegistryKeys) -> None:
+    def __init__(self, root: Path, keys: RegistryKeys, absent_ttl: float = 0.0) -> None:
         self.root = root
         self.keys = keys
+        self.absent_ttl = absent_ttl  # a unit seen without a registry is not looked for again this long
         self._lock = threading.Lock()
         self._open: dict[int, Registry] = {}
+        self._absent: dict[int, float] = {}  # unit id → monotonic time its file was found missing
         self.write_locks: dict[int, threading.Lock] = {}
 
     def path(self, unit_id: int) -> Path:
         return self.root / f"unit-{unit_id}.db"
 
     def exists(self, unit_id: int) -> bool:
-        return unit_id in self._open or self.path(unit_id).is_file()
+        """Asked on every check: an open registry answers at once, a missing file is remembered
+        for `absent_ttl` seconds (a registry made through this process counts at once, one made
+        through another worker within that time)."""
+        if unit_id in self._open:
+            return True
+        seen = self._absent.get(unit_id)
+        now = time.monotonic()
+        if seen is not None and now - seen < self.absent_ttl:
+            return False
+        if os.path.isfile(self.path(unit_id)):
+            return True
+        self._absent[unit_id] = now
+        return False
 
     def get(self, unit_id: int, *, create: bool = False) -> Registry | None:
         """The unit's registry; None when it has none yet (unless `create`)."""

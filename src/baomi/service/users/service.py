@@ -4,7 +4,7 @@ principal; views and console pages call these, never each other."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,10 @@ class Principal:
     units: frozenset[int]  # the user's unit and its descendants (admins: every unit)
     token_id: int
     must_change_password: bool = False
+    expires_at: datetime | None = None  # the token's
+
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= utcnow()
 
     def can(self, perm: Perm) -> bool:
         return allowed(self.role, self.scopes, perm)
@@ -161,6 +165,7 @@ def principal_for(session: Session, token: str) -> Principal:
         units,
         row.token_id,
         row.must_change_password,
+        row.expires_at,
     )
 
 
