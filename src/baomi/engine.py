@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # numpy loads with the model, on first review, not on import
 
 _RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
 _DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
+NAME_SUFFIX = "/name"  # the source of an attachment's file-name segment
 _NO_MEDIA: frozenset[str] = frozenset()
 _ALLOW = Verdict(Decision.ALLOW, (), (), tip(Decision.ALLOW, ()))
 _TAG_MEDIA = {
@@ -301,7 +302,10 @@ class Reviewer:
                 kept, removed = apply_filters(cands, ctx)
             if scorer is None:
                 findings = [c.finding for c in kept]
-            elif gated or kept:  # the screen only skips segments no detector found anything in
+            # the screen only skips segments no detector found anything in; a file name is
+            # too short for the n-grams to mean much (IMG_0001.jpg): only a detector's
+            # candidate (涉密会议录音.m4a) makes it worth scoring
+            elif kept or (gated and not source.endswith(NAME_SUFFIX)):
                 findings, score = scorer.review_segment(ctx, kept, removed, self.sensitivity)
         if traces is not None:
             traces.append(
