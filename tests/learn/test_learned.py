@@ -232,3 +232,26 @@ def test_inconsistent_labels_are_dropped_and_counted(tmp_path):
     assert [e.text for e in got] == ["b", "c"]
     assert got[0].rules == {"R01", "R10"}
     assert report.dropped["c.jsonl"] == 1 and report.fixed["c.jsonl"] == 1
+
+
+def test_thresholds_are_raised_until_few_real_lines_reach_them():
+    pytest.importorskip("sklearn")
+    from baomi.learn.train import REAL_STOP_CAP, calibrate
+
+    rng = np.random.default_rng(0)
+    n_written, n_real = 200, 4000
+    labels = np.zeros((n_written + n_real, len(RULE_IDS)), dtype=np.int8)
+    labels[: n_written // 2, :] = 1
+    probs = np.zeros(labels.shape)
+    probs[: n_written // 2] = rng.uniform(0.6, 1.0, (n_written // 2, len(RULE_IDS)))
+    probs[n_written // 2 : n_written] = rng.uniform(0.0, 0.4, (n_written // 2, len(RULE_IDS)))
+    probs[n_written:] = rng.uniform(0.0, 0.5, (n_real, len(RULE_IDS)))
+    probs[n_written : n_written + 40, 0] = 0.9  # 1 % of the real lines look like the first rule
+    real = np.r_[np.zeros(n_written, bool), np.ones(n_real, bool)]
+    thr = calibrate(probs, labels, 1.0, real)
+    first = RULE_IDS[0]
+    assert (probs[real, 0] >= thr[first]).sum() <= REAL_STOP_CAP * n_real
+    assert thr[first] > 0.9 - 1e-9
+    # where the real lines stay low the F1 threshold is kept
+    other = RULE_IDS[1]
+    assert 0.4 <= thr[other] <= 0.6

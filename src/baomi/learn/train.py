@@ -263,7 +263,7 @@ REAL_STOP_CAP = 0.0015
 
 
 def calibrate(probs: np.ndarray, labels: np.ndarray, beta: float, real: np.ndarray) -> dict[str, float]:
-    """Per rule, the F-beta threshold on the written examples, raised where needed so
+    """Per rule, the F-beta threshold, raised where needed so
     that at most REAL_STOP_CAP of the real everyday lines (`real`) reach it."""
     out = {}
     allowed = int(REAL_STOP_CAP * real.sum())
