@@ -193,3 +193,13 @@ def detector(
         return fn
 
     return wrap
+
+
+def prohibited(ctx: Context, hit: Hit) -> Hit | None:
+    """The prohibition word (不得, 严禁 …) that opens the clause `hit` is in, if any:
+    严禁传播涉密文件 states a rule, it names no document."""
+    lo = max(ctx.sentence(hit)[0], hit.start - 14)
+    clause = ctx.text[lo : hit.start]
+    cut = max(clause.rfind(","), clause.rfind(":")) + 1
+    found = ctx.hits.within("prohibition", lo + cut, hit.start)
+    return found[0] if found else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from baomi.detectors.base import MEETING_AFTER, Candidate, Context, Reporter, detector, mask
+from baomi.detectors.base import MEETING_AFTER, Candidate, Context, Reporter, detector, mask, prohibited
 from baomi.match import Hit
 
 report = Reporter("markings")
@@ -232,7 +232,8 @@ def _titles_and_numbers(ctx: Context, classified: list[Hit], r01_levels: list[Hi
             (
                 c
                 for c in classified
-                if anchor.start - TIE_BEFORE - (c.end - c.start) <= c.start
+                if not (c.category == "level_doc" and prohibited(ctx, c))  # 严禁传播涉密文件
+                and anchor.start - TIE_BEFORE - (c.end - c.start) <= c.start
                 and c.start <= anchor.end + TIE_AFTER
                 and _same_stretch(ctx, c, anchor)
             ),

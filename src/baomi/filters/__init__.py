@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from baomi.detectors.base import Candidate, Context
+from baomi.detectors.base import Candidate, Context, prohibited
 
 Predicate = Callable[[Candidate, Context], str | None]
 
@@ -94,14 +94,9 @@ def is_marking_example(cand: Candidate, ctx: Context) -> str | None:
 def is_rule_statement(cand: Candidate, ctx: Context) -> str | None:
     if cand.anchor.category == "level" or cand.anchor.term.endswith("★"):
         return None  # a real marking is never a rule statement
-    lo = max(ctx.sentence(cand.anchor)[0], cand.anchor.start - 14)
-    clause = ctx.text[lo : cand.anchor.start]
-    clause = clause[max(clause.rfind(","), clause.rfind(":")) + 1 :]
-    hit = ctx.hits.within(
-        "prohibition", lo + len(ctx.text[lo : cand.anchor.start]) - len(clause), cand.anchor.start
-    )
+    hit = prohibited(ctx, cand.anchor)
     if hit:
-        return f"引述保密规定（{hit[0].term}…），不是在传播涉密内容"
+        return f"引述保密规定（{hit.term}…），不是在传播涉密内容"
     return None
 
 
