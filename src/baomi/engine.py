@@ -19,6 +19,7 @@ from baomi.errors import ConflictingArgumentsError, EmptyMessageError
 from baomi.filters import apply_filters
 from baomi.match import Hits, Matcher, default_matcher
 from baomi.model import (
+    NAME_SUFFIX,
     RULE_IDS,
     UNINSPECTED_RULE,
     Attachment,
@@ -43,7 +44,6 @@ if TYPE_CHECKING:  # numpy loads with the model, on first review, not on import
 
 _RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
 _DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
-NAME_SUFFIX = "/name"  # the source of an attachment's file-name segment
 _NO_MEDIA: frozenset[str] = frozenset()
 _ALLOW = Verdict(Decision.ALLOW, (), (), tip(Decision.ALLOW, ()))
 _TAG_MEDIA = {

@@ -134,6 +134,9 @@ class Message:
         )
 
 
+NAME_SUFFIX = "/name"  # the end of the source of an attachment's file-name segment (att1/name)
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of text to review, with where it came from.

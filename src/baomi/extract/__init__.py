@@ -21,7 +21,7 @@ from baomi.extract.base import Extractor, Match
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.result import Extracted, Limits
-from baomi.model import Attachment
+from baomi.model import NAME_SUFFIX, Attachment
 
 if TYPE_CHECKING:
     from baomi.ocr.base import OcrBackend
@@ -36,7 +36,7 @@ def _name_only(attachment: Attachment, ctx: Context, source: str) -> None:
     extractor = choose(path, b"")
     ctx.add(
         attachment.display_name,
-        f"{source}/name",
+        source + NAME_SUFFIX,
         extractor.media(path, b"") if extractor else "document",
     )
 

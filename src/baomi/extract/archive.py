@@ -12,6 +12,7 @@ from baomi.extract import problems as P
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.zipsafe import check_member, is_dir, is_encrypted, member_name, read_member
+from baomi.model import NAME_SUFFIX
 
 
 def _name_media(name: str) -> str:
@@ -49,7 +50,7 @@ def read_archive(blob: Blob, zf: zipfile.ZipFile, ctx: Context) -> None:
         except P.LimitReached:
             raise
         except ExtractionError as error:
-            ctx.add(name, f"{source}/name", _name_media(name))
+            ctx.add(name, source + NAME_SUFFIX, _name_media(name))
             ctx.record(error)
             continue
         run(Blob(name, source, depth, data=data), ctx)

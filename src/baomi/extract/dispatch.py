@@ -10,6 +10,7 @@ from baomi.extract.base import Extractor, Match
 from baomi.extract.blob import Blob
 from baomi.extract.context import Context
 from baomi.extract.registry import EXTRACTORS
+from baomi.model import NAME_SUFFIX
 
 
 def choose(path: PurePath, head: bytes) -> Extractor | None:
@@ -32,7 +33,7 @@ def run(blob: Blob, ctx: Context) -> None:
     head = blob.head()
     extractor = choose(blob.pure_path, head)
     media = extractor.media(blob.pure_path, head) if extractor else "document"
-    ctx.add(blob.name, f"{blob.source}/name", media)
+    ctx.add(blob.name, blob.source + NAME_SUFFIX, media)
     if extractor is None:
         ctx.problem(P.UNSUPPORTED, f"无法识别的文件格式（{blob.suffix or '无扩展名'}）")
         return

@@ -263,8 +263,8 @@ REAL_STOP_CAP = 0.0015
 
 
 def calibrate(probs: np.ndarray, labels: np.ndarray, beta: float, real: np.ndarray) -> dict[str, float]:
-    """Per rule, the F-beta threshold, raised where needed so
-    that at most REAL_STOP_CAP of the real everyday lines (`real`) reach it."""
+    """Per rule, the F-beta threshold, raised where needed so that at most REAL_STOP_CAP
+    of the real everyday lines (`real`) reach it."""
     out = {}
     allowed = int(REAL_STOP_CAP * real.sum())
     for j, r in enumerate(RULE_IDS):
@@ -297,11 +297,10 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     is_train = np.array([ex.split == "train" for ex in examples])
     val = ~is_train
     positive = np.array([bool(ex.rules) for ex in examples])
-    real = [ex.style == "real" for ex in examples]
-    real_mask = np.array(real)
+    real = np.array([ex.style == "real" for ex in examples])
     outside = np.array([ex.channel in R10_CHANNELS for ex in examples])
     original = np.array(["+" not in ex.source for ex in examples])
-    weight = np.array([REAL_WEIGHT if r else 1.0 for r in real])
+    weight = np.where(real, REAL_WEIGHT, 1.0)
     labels = np.array([[rule in ex.rules for rule in RULE_IDS] for ex in examples], dtype=np.int8)
     names = vocabulary(feats, list(is_train))
     X = matrix(feats, names)
@@ -332,7 +331,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in cats]) | detected
     probs *= anchored
     calib = val & original
-    thr = {s: calibrate(probs[calib], labels[calib], beta, real_mask[calib]) for s, beta in BETAS.items()}
+    thr = {s: calibrate(probs[calib], labels[calib], beta, real[calib]) for s, beta in BETAS.items()}
     # the screen keeps what the model catches at high sensitivity
     high = np.array([thr["high"][r] for r in RULE_IDS])
     catchable = ((probs >= high) & (labels == 1)).any(axis=1)
@@ -348,7 +347,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     gated = np.array([screen.opens(c, ex.channel) for c, ex in zip(cats, examples, strict=True)])
     gated |= detected.any(axis=1)
     probs *= gated[:, None]
-    thr = {s: calibrate(probs[calib], labels[calib], beta, real_mask[calib]) for s, beta in BETAS.items()}
+    thr = {s: calibrate(probs[calib], labels[calib], beta, real[calib]) for s, beta in BETAS.items()}
     meta = {
         "rules": list(RULE_IDS),
         "gate": gate,
@@ -367,7 +366,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         "written_dropped": sum(load.dropped.values()),
         "r10_fixed": sum(load.fixed.values()),
         "gated_positives": round(float(gated[positive].mean()), 4) if positive.any() else 1.0,
-        "gated_everyday": round(float(gated[np.array(real)].mean()), 4) if any(real) else 0.0,
+        "gated_everyday": round(float(gated[real].mean()), 4) if real.any() else 0.0,
     }
     model = LearnedModel(tuple(RULE_IDS), names, W, b, meta)
     log(f"完成：{len(names)} 个特征（{time.time() - t0:.0f} 秒）")

@@ -100,13 +100,13 @@ class Registry:
         included, `ocr` or the default backend), one page per extracted segment; an
         unreadable file is refused. `name` is the file's name in messages (not stored)."""
         from baomi.extract import extract
-        from baomi.model import Attachment
+        from baomi.model import NAME_SUFFIX, Attachment
 
         name = name or Path(path).name
         got = extract(Attachment(Path(path), name), 1, ocr=ocr)
         if got.problems:
             raise RegistryError(f"无法完整读取 {name}：{got.problems[0].reason}")
-        pages = [s.text for s in got.segments if not s.source.endswith("/name") and s.text.strip()]
+        pages = [s.text for s in got.segments if not s.source.endswith(NAME_SUFFIX) and s.text.strip()]
         return self.add_pages(pages, **details)
 
     def findings(self, text: str | NormalisedText, source: str, policy) -> list:

@@ -19,8 +19,8 @@ from starlette.responses import Response
 
 from baomi.errors import PolicyError
 from baomi.registry import RegistryError
-from baomi.service.checks import service, views
-from baomi.service.checks.schemas import CheckIn, check_out
+from baomi.service.checks import views
+from baomi.service.checks.schemas import CheckIn
 from baomi.service.context import run_after_commit
 from baomi.service.deps import principal
 from baomi.service.errors import Invalid, ServiceError, describe_validation
@@ -72,23 +72,13 @@ class FastChecks:
                 body = CheckIn.model_validate_json(raw)
             except ValidationError as exc:
                 raise Invalid(describe_validation(exc.errors())) from None
-            inp = service.CheckInput(
-                text=body.text,
-                channel=body.channel,
-                sender=body.sender,
-                conversation=body.conversation,
-                idempotency_key=body.idempotency_key,
-            )
-            check = await service.create_check_async(session, svc, who, inp)
-            hold = None
-            if check.status != "done":
-                hold = await to_thread.run_sync(service.hold_of, session(), check)
+            check, answer = await views.run_check(session, svc, who, views.check_input(body))
             await session.finish()
         except BaseException:
             await session.finish(commit=False)
             raise
         state.metrics.verdict(check.decision, check.rules)
-        return check_out(check, hold).model_dump_json().encode()
+        return answer
 
 
 class _Lazy:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from baomi.service.checks import service
@@ -74,7 +76,7 @@ async def _parse(request: Request, model: type, svc) -> tuple:
         raise Invalid(f"请求体无法解析：{type(exc).__name__}") from None
 
 
-def _input(body, uploads) -> service.CheckInput:
+def check_input(body, uploads=()) -> service.CheckInput:
     return service.CheckInput(
         text=body.text,
         channel=body.channel,
@@ -84,6 +86,14 @@ def _input(body, uploads) -> service.CheckInput:
         attachments=uploads,
         seen_at=getattr(body, "seen_at", None),
     )
+
+
+async def run_check(session: Callable[[], Session], svc, who, inp: service.CheckInput) -> tuple:
+    """Review one message and encode the answer: the check and its JSON (for this route and
+    the fast lane, `service/fastlane.py`). `session()` is called only when one is needed."""
+    check = await service.create_check_async(session, svc, who, inp)
+    hold = None if check.status == "done" else await run_in_threadpool(service.hold_of, session(), check)
+    return check, check_out(check, hold).model_dump_json().encode()
 
 
 def _answer(request: Request, session, check) -> CheckOut:
@@ -100,15 +110,14 @@ def _answer(request: Request, session, check) -> CheckOut:
 )
 async def create_check(request: Request, session: DbSession, svc: Svc, who: CurrentUser) -> Response:
     body, uploads = await _parse(request, CheckIn, svc)
-    check = await service.create_check_async(lambda: session, svc, who, _input(body, uploads))
-    hold = None if check.status == "done" else await run_in_threadpool(service.hold_of, session, check)
+    check, answer = await run_check(lambda: session, svc, who, check_input(body, uploads))
     request.app.state.metrics.verdict(check.decision, check.rules)
-    return Response(check_out(check, hold).model_dump_json(), media_type="application/json")
+    return Response(answer, media_type="application/json")
 
 
 @router.post("/checks:batch", response_model=BatchOut, summary="批量检查（最多 1000 条）")
 def create_batch(request: Request, body: BatchIn, session: DbSession, svc: Svc, who: CurrentUser) -> BatchOut:
-    checks = service.create_batch(session, svc, who, [_input(i, ()) for i in body.items])
+    checks = service.create_batch(session, svc, who, [check_input(i) for i in body.items])
     return BatchOut(items=[_answer(request, session, c) for c in checks])
 
 
@@ -140,5 +149,5 @@ def false_alarm(
 )
 async def create_report(request: Request, session: DbSession, svc: Svc, who: CurrentUser) -> CheckOut:
     body, uploads = await _parse(request, ReportIn, svc)
-    check = await run_in_threadpool(service.create_report, session, svc, who, _input(body, uploads))
+    check = await run_in_threadpool(service.create_report, session, svc, who, check_input(body, uploads))
     return await run_in_threadpool(lambda: check_out(check, service.hold_of(session, check)))
