@@ -11,25 +11,30 @@ import pytest
 
 from baomi import Reviewer
 from baomi.learn.augment import disguise, ocr_noise
-from baomi.learn.model import LearnedModel, calibrated, default_model
+from baomi.learn.model import STOP_HEAD, LearnedModel, calibrated, default_model
 from baomi.model import RULE_IDS
 
 pytest.importorskip("sklearn")
 
 
-def _tiny_model(weights: dict[str, dict[str, float]], gate: dict | None = None) -> LearnedModel:
-    """A hand-made model: named features or n-grams with weights per rule."""
+def _tiny_model(
+    weights: dict[str, dict[str, float]], gate: dict | None = None, anchors: dict | None = None
+) -> LearnedModel:
+    """A hand-made model: named features or n-grams with weights per rule (and per
+    STOP_HEAD, which adds the stop column)."""
     names = sorted(weights)
-    w = np.zeros((len(names), len(RULE_IDS)), dtype=np.float32)
+    columns = [*RULE_IDS, STOP_HEAD] if any(STOP_HEAD in w for w in weights.values()) else list(RULE_IDS)
+    w = np.zeros((len(names), len(columns)), dtype=np.float32)
     for i, n in enumerate(names):
         for rule, v in weights[n].items():
-            w[i, RULE_IDS.index(rule)] = v
+            w[i, columns.index(rule)] = v
     meta = {
         "rules": list(RULE_IDS),
-        "thresholds": {s: dict.fromkeys(RULE_IDS, 0.5) for s in ("standard", "high")},
+        "thresholds": {s: dict.fromkeys(columns, 0.5) for s in ("standard", "high")},
         "gate": gate or {"weights": {}, "outside": 0.0, "bias": 1.0, "threshold": 0.0},
+        "anchors": anchors or {},
     }
-    return LearnedModel(tuple(RULE_IDS), names, w, np.full(len(RULE_IDS), -3.0), meta)
+    return LearnedModel(tuple(RULE_IDS), names, w, np.full(len(columns), -3.0), meta)
 
 
 def test_model_raises_a_rule_no_detector_named_with_its_feature_reasons():
@@ -76,6 +81,40 @@ def test_organisation_dictionary_findings_do_not_depend_on_the_model(tmp_path):
     assert "R04" in Reviewer(policy, model=model).review("青龙工程下周进场", "direct").rules
 
 
+# the meeting's decision told in ordinary words: R04, R05 and R06 each just under their
+# thresholds (one n-gram in the vocabulary weighs GRAM_SCALE times its weight)
+_SPLIT = {"ngram:拍板": {"R04": 0.48, "R05": 0.47, "R06": 0.46, STOP_HEAD: 1.0}}
+_SPLIT_TEXT = "那个会开了三天，最后拍板不上了，你们早做打算"
+
+
+def test_stop_head_raises_the_closest_rule_when_the_rules_split_the_evidence():
+    verdict = Reviewer(model=_tiny_model(_SPLIT)).review(_SPLIT_TEXT, "direct")
+    assert verdict.rules == ("R04",) and verdict.decision.value == "block"
+    detail = verdict.findings[0].reasons[-1].detail
+    assert "模型判定需审查" in detail and "最接近的规则 R04" in detail and "ngram:拍板" in detail
+    # without the stop head the same rule scores stop nothing
+    no_head = {k: {r: v for r, v in w.items() if r != STOP_HEAD} for k, w in _SPLIT.items()}
+    assert Reviewer(model=_tiny_model(no_head)).review(_SPLIT_TEXT, "direct").decision.value == "allow"
+
+
+def test_stop_head_needs_a_rule_anchored_and_stopping_on_the_channel():
+    # every rule's anchor is absent: the head alone finds nothing
+    anchors = {r: ["secret_word"] for r in RULE_IDS}
+    assert not Reviewer(model=_tiny_model(_SPLIT, anchors=anchors)).review(_SPLIT_TEXT, "direct").findings
+    # R10 and F01 stop nothing inside: on a work group the head does not raise them
+    inside = {"ngram:拍板": {"R10": 0.48, "F01": 0.47, STOP_HEAD: 1.0}}
+    assert not Reviewer(model=_tiny_model(inside)).review(_SPLIT_TEXT, "work_group").findings
+    outside = Reviewer(model=_tiny_model(inside)).review(_SPLIT_TEXT, "moments")
+    assert outside.rules == ("R10",)
+
+
+def test_stop_head_adds_nothing_when_a_rule_already_stops_the_message():
+    weights = {"ngram:拍板": {"R05": 1.0, "R04": 0.48, STOP_HEAD: 1.0}}
+    verdict = Reviewer(model=_tiny_model(weights)).review(_SPLIT_TEXT, "direct")
+    assert verdict.rules == ("R05",)
+    assert "模型判定 R05" in verdict.findings[0].reasons[-1].detail
+
+
 def test_calibrated_score_is_one_half_at_the_threshold():
     assert calibrated(0.3, 0.3) == pytest.approx(0.5)
     assert calibrated(0.6, 0.3) > 0.5 > calibrated(0.2, 0.3)
@@ -119,8 +158,9 @@ def test_everyday_messages_stay_allow_when_disguised_or_noised(text, channel):
 
 def test_shipped_model_is_small_and_explains(reviewer):
     model = default_model()
-    assert model.weights.shape[1] == len(RULE_IDS)
+    assert model.columns == (*RULE_IDS, STOP_HEAD) and model.weights.shape[1] == len(RULE_IDS) + 1
     assert set(model.thresholds) == {"standard", "high"}
+    assert all(STOP_HEAD in t for t in model.thresholds.values())
     verdict = reviewer.review("绝密★20年 关于边境布防调整的请示 全文我拍了三页发你", "work_group")
     assert "R01" in verdict.rules
     r01 = next(f for f in verdict.findings if f.rule == "R01")
@@ -255,3 +295,27 @@ def test_thresholds_are_raised_until_few_real_lines_reach_them():
     # where the real lines stay low the F1 threshold is kept
     other = RULE_IDS[1]
     assert 0.4 <= thr[other] <= 0.6
+
+
+def test_rules_together_stop_no_more_real_lines_than_the_total_budget():
+    from baomi.learn.train import REAL_STOP_CAP, calibrate
+
+    n_written, n_real = 100, 5000
+    labels = np.zeros((n_written + n_real, len(RULE_IDS)), dtype=np.int8)
+    labels[:n_written, :] = 1
+    probs = np.zeros(labels.shape)
+    probs[:n_written] = np.linspace(0.6, 1.0, n_written)[:, None]
+    real = np.r_[np.zeros(n_written, bool), np.ones(n_real, bool)]
+    # every rule stops its own few real lines, each within the budget on its own
+    per_rule = int(REAL_STOP_CAP * n_real)
+    for j in range(len(RULE_IDS)):
+        rows = n_written + j * per_rule + np.arange(per_rule)
+        probs[rows, j] = 0.7 + 0.01 * j
+    stopping = np.ones(probs.shape, bool)
+    thr = calibrate(probs, labels, 1.0, real, stopping)
+    hit = probs >= np.array([thr[r] for r in RULE_IDS])
+    assert hit[real].any(axis=1).sum() <= REAL_STOP_CAP * n_real
+    assert hit[~real].mean() > 0.5  # the written positives above the real lines are still found
+    # a rule whose findings stop nothing on the lines' channels does not count against the budget
+    lenient = calibrate(probs, labels, 1.0, real, np.zeros(probs.shape, bool))
+    assert all(lenient[r] < 0.7 for r in RULE_IDS)

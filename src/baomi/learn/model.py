@@ -33,6 +33,24 @@ NGRAM_PREFIX = "ngram:"
 # Findings from the organisation's own dictionaries: the model never saw them in training.
 AUTHORITATIVE_ANCHORS = frozenset({"codename", "registered_doc"})
 R10_CHANNELS = frozenset({Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLISH})
+# The message-level head, a weight column after the rules': must the message be held or
+# stopped at all? Where the rules' own scores split between confusable rules (a closed
+# meeting's decision: R04, R05 or R06?) none may reach its threshold while the message
+# plainly must not go out.
+STOP_HEAD = "stop"
+# Rules that never stop a message on an inside channel (rules.md: R10 is not found there,
+# F01 only warns): the stop head does not raise them there.
+_INSIDE_ONLY_WARN = frozenset({"R10", "F01"})
+# The share of its own threshold a rule's probability needs for the stop head to raise it:
+# the head says whether to stop, the rule's own score which rule is broken.
+STOP_RULE_SHARE = 0.3
+
+
+def stops_on(rule: str, channel: Channel) -> bool:
+    """True when a finding of `rule` on `channel` holds or stops the message by default."""
+    return rule not in _INSIDE_ONLY_WARN or channel in R10_CHANNELS
+
+
 TOP_FEATURES = 4
 # A rule a detector named needs this share of the rule's threshold: the conjunctions stay
 # strong evidence, and the model can still turn them down. The precise ones (a marking
@@ -120,7 +138,9 @@ class LearnedModel:
         gram_keys: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         self.rules = rules
-        self.weights = weights  # (n_features, n_rules) float32
+        # the columns: one per rule, then the stop head when the model was trained with one
+        self.columns = (*rules, STOP_HEAD) if weights.shape[1] == len(rules) + 1 else rules
+        self.weights = weights  # (n_features, n_columns) float32
         self.bias = bias
         self.meta = meta
         self.source = source
@@ -141,12 +161,12 @@ class LearnedModel:
         self.thresholds: dict[str, dict[str, float]] = meta["thresholds"]
         self.screen = GateScreen(meta["gate"])
         self._logit_thresholds = {
-            sens: np.array([math.log(max(t[r], 1e-9) / max(1 - t[r], 1e-9)) for r in rules])
+            sens: np.array([math.log(max(t[r], 1e-9) / max(1 - t[r], 1e-9)) for r in self.columns])
             for sens, t in self.thresholds.items()
         }
         # per rule, the cue categories one of which a finding needs (unless a detector named it)
         self.anchors = {r: frozenset(meta.get("anchors", {}).get(r, ())) for r in rules}
-        self._rule_pos = {r: i for i, r in enumerate(rules)}
+        self._rule_pos = {r: i for i, r in enumerate(self.columns)}
         # every rule needs one of its anchors (None: some rule is free to fire without one)
         self._any_anchor = frozenset().union(*self.anchors.values()) if all(self.anchors.values()) else None
 
@@ -165,7 +185,7 @@ class LearnedModel:
             raise ModelError(f"无法读取模型文件 {p}：{exc.__class__.__name__}") from None
         if meta.get("gram_scale", GRAM_SCALE) != GRAM_SCALE:
             raise ModelError(f"模型文件 {p} 由另一版本训练（n-gram 尺度不同）：请重新运行 baomi train")
-        if weights.shape != (len(names), len(meta["rules"])):
+        if weights.shape[0] != len(names) or weights.shape[1] - len(meta["rules"]) not in (0, 1):
             raise ModelError(f"模型文件 {p} 已损坏：权重与特征数不符")
         return cls(tuple(meta["rules"]), names, weights, bias, meta, str(p), gram_keys)
 
@@ -257,7 +277,7 @@ class LearnedModel:
         return self._probs(self.logits(feats))
 
     def _probs(self, z: np.ndarray) -> dict[str, float]:
-        return dict(zip(self.rules, (1.0 / (1.0 + np.exp(-z))).tolist(), strict=True))
+        return dict(zip(self.columns, (1.0 / (1.0 + np.exp(-z))).tolist(), strict=True))
 
     def contributions(
         self,
@@ -310,7 +330,9 @@ class LearnedModel:
         """The segment's findings: a rule is found when its probability reaches the
         threshold of `sensitivity` (DETECTOR_TRUST of it when a detector's conjunction
         named the rule). A detector's candidate lends its span and evidence; without
-        one, the sentence that weighed most is the span."""
+        one, the sentence that weighed most is the span. When no rule that stops the
+        message on its channel is found but the stop head reaches its threshold, the
+        rule closest to its own threshold is found, on the stop head's evidence."""
         feats = extract(ctx, kept, removed)
         indices = self._indices(feats)
         z = self.logits(feats, indices)
@@ -322,63 +344,89 @@ class LearnedModel:
         for c in kept:
             factor = PRECISE_TRUST if c.finding.score >= PRECISE_SCORE else DETECTOR_TRUST
             trust[c.rule] = min(trust.get(c.rule, 1.0), factor)
-        detected = trust.keys()
         thresholds = {r: t * trust.get(r, 1.0) for r, t in thresholds.items()}
         # a disguised cue anchors too: the model, trained on disguised positives and
         # negatives alike, decides whether what the message says is a breach
         found = {CATEGORY_ALIAS.get(c, c) for c in ctx.hits.by_category}
-        findings: list[Finding] = []
         by_rule: dict[str, list[Candidate]] = {}
         for c in kept:
             by_rule.setdefault(c.rule, []).append(c)
-        rejected = []
-        for rule, p in probs.items():
-            thr = thresholds[rule]
+        findings: list[Finding] = []
+        rejected: list[Candidate] = []
+        possible: list[str] = []  # rules the stop head may raise: anchored, stopping here
+        for rule in self.rules:
+            p, thr = probs[rule], thresholds[rule]
             cands = by_rule.get(rule, [])
             authoritative = [c for c in cands if c.anchor.category in AUTHORITATIVE_ANCHORS]
             if rule == "R10" and ctx.channel not in R10_CHANNELS:
                 continue
-            if p < thr or (
-                rule not in detected and self.anchors[rule] and found.isdisjoint(self.anchors[rule])
-            ):
+            anchored = rule in trust or not self.anchors[rule] or not found.isdisjoint(self.anchors[rule])
+            if p < thr or not anchored:
                 findings += [c.finding for c in authoritative]
                 rejected += [c for c in cands if c not in authoritative]
+                if anchored and stops_on(rule, ctx.channel) and p >= STOP_RULE_SHARE * thr:
+                    possible.append(rule)
                 continue
-            top = [(n, w) for n, w in self.contributions(feats, rule, indices=indices) if w > 0]
-            detail = f"模型判定 {rule}（概率 {p:.2f}，阈值 {thr:.2f}）：" + "、".join(
-                f"{n} {w:+.2f}" for n, w in top
+            detail = f"模型判定 {rule}（概率 {p:.2f}，阈值 {thr:.2f}）："
+            findings.append(self._finding(ctx, rule, calibrated(p, thr), detail, feats, indices, cands))
+        p_stop = probs.get(STOP_HEAD)
+        if (
+            p_stop is not None
+            and possible
+            and p_stop >= thresholds[STOP_HEAD]
+            and not any(stops_on(f.rule, ctx.channel) for f in findings)
+        ):
+            rule = max(possible, key=lambda r: probs[r] / thresholds[r])
+            detail = (
+                f"模型判定需审查（整体概率 {p_stop:.2f}，阈值 {thresholds[STOP_HEAD]:.2f}），"
+                f"最接近的规则 {rule}（概率 {probs[rule]:.2f}）："
             )
-            reason = Reason("learn", detail, round(p, 4))
-            score = calibrated(p, thr)
-            if cands:
-                best = max(cands, key=lambda c: c.finding.score)
-                f = best.finding
-                findings.append(
-                    Finding(
-                        f.rule,
-                        f.span,
-                        f.evidence,
-                        f.detector,
-                        max(score, f.score if best in authoritative else 0),
-                        (*f.reasons, reason),
-                        f.normalisations,
-                    )
-                )
-                continue
-            lo, hi = self.best_sentence(ctx, rule)
-            ostart, oend = ctx.norm.to_original(lo, hi)
-            findings.append(
-                Finding(
-                    rule=rule,
-                    span=Span(ostart, oend, ctx.source),
-                    evidence=mask(catalog()[rule].name),
-                    detector="learned",
-                    score=score,
-                    reasons=(reason,),
-                    normalisations=ctx.norm.normalisations(lo, hi),
-                )
-            )
+            cands = by_rule.get(rule, [])
+            rejected = [c for c in rejected if c not in cands]
+            score = calibrated(p_stop, thresholds[STOP_HEAD])
+            findings.append(self._finding(ctx, rule, score, detail, feats, indices, cands, STOP_HEAD))
         return findings, SegmentScore(feats, probs, thresholds, rejected)
+
+    def _finding(
+        self,
+        ctx: Context,
+        rule: str,
+        score: float,
+        detail: str,
+        feats: Features,
+        indices: tuple[list[int], list[int]],
+        cands: list[Candidate],
+        column: str | None = None,
+    ) -> Finding:
+        """A learned finding of `rule`: its reason names the features that carried the
+        score of `column` (the rule's own unless given); a detector's candidate lends its
+        span and evidence, else the sentence that weighed most for the rule is the span."""
+        top = [(n, w) for n, w in self.contributions(feats, column or rule, indices=indices) if w > 0]
+        reason = Reason("learn", detail + "、".join(f"{n} {w:+.2f}" for n, w in top), round(score, 4))
+        if cands:
+            best = max(cands, key=lambda c: c.finding.score)
+            f = best.finding
+            authoritative = best.anchor.category in AUTHORITATIVE_ANCHORS
+            return Finding(
+                f.rule,
+                f.span,
+                f.evidence,
+                f.detector,
+                max(score, f.score if authoritative else 0),
+                (*f.reasons, reason),
+                f.normalisations,
+            )
+        lo, hi = self.best_sentence(ctx, rule)
+        ostart, oend = ctx.norm.to_original(lo, hi)
+        return Finding(
+            rule=rule,
+            span=Span(ostart, oend, ctx.source),
+            evidence=mask(catalog()[rule].name),
+            detector="learned",
+            score=score,
+            reasons=(reason,),
+            normalisations=ctx.norm.normalisations(lo, hi),
+        )
 
 
 @cache

