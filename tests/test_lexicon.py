@@ -15,6 +15,9 @@ def test_shipped_variants_are_up_to_date():
     for name, render in (
         (module.SYLLABLES_FILE, module.render_syllables),
         (module.CUE_PINYIN_FILE, module.render_cue_pinyin),
+        (module.SOUNDS_FILE, module.render_han_sounds),
+        (module.BLOCKERS_FILE, module.render_sound_blockers),
+        (module.SOUND_CUES_FILE, module.render_sound_cues),
     ):
         assert (ROOT / "src/baomi/data" / name).read_text(encoding="utf-8") == render(), (
             "run scripts/build_variants.py"

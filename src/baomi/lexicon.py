@@ -14,6 +14,8 @@ from importlib import resources
 
 import yaml
 
+from baomi.text import sounds
+
 BLOCKER = "_blocker"
 
 
@@ -112,6 +114,21 @@ def load_homophone_specs() -> dict[str, dict]:
     return raw["homophones"]
 
 
+SOUND_CATEGORIES = DISGUISED_CATEGORIES | {"secret_word"}
+
+
+def strong_terms() -> set[str]:
+    """The exact Han terms of two characters or more in the categories people disguise
+    (and the bare 涉密, 密级): the cues whose homophone spellings may be read by sound."""
+    return {
+        t
+        for t, cues in load_lexicon().items()
+        if len(t) >= 2
+        and all("\u4e00" <= c <= "\u9fff" for c in t)
+        and any(not c.weak and c.category in SOUND_CATEGORIES for c in cues)
+    }
+
+
 def cue_terms() -> set[str]:
     """The exact (not generated) terms of the lexicon, lowered."""
     return {t for t, cues in load_lexicon().items() if any(not c.weak for c in cues)}
@@ -142,11 +159,13 @@ def load_lexicon() -> dict[str, tuple[Cue, ...]]:
         add(str(term), Cue(BLOCKER))
     exact_terms = {t: [c.category for c in cues] for t, cues in table.items()}
     cached = _cached_variants()
+    real_words = sounds.blockers()[0]
     for word, spec in raw["homophones"].items():
         key = variant_key(word, spec)
         variants = cached[key] if key in cached else word_variants(word, spec["swap"], spec["initials"])
         if spec["category"]:
-            for variant in variants:
+            # a swap that is a real word (书籍 for 书记) is that word, not a disguise
+            for variant in variants - real_words:
                 add(variant, Cue(spec["category"], weak=True, base=word))
         # compounds that contain the word get the same disguises, in the categories that
         # find something (a disguised 保密宣传 needs no catching)

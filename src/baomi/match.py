@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from baomi.lexicon import BLOCKER, Cue, load_lexicon
-from baomi.text import pinyin
+from baomi.lexicon import BLOCKER, SOUND_CATEGORIES, Cue, load_lexicon, strong_terms
+from baomi.text import pinyin, sounds
 from baomi.text.normalise import normalise
 
 _CN_NUM = "一二三四五六七八九十两零〇百"
@@ -155,6 +155,8 @@ class Matcher:
         ]
         self._automaton = ahocorasick_rs.AhoCorasick(terms)
         self._sound = _sound_automaton(lexicon, extra_terms or {})
+        self._homophones = _homophone_automaton(lexicon)
+        self._strong = strong_terms()  # written as they are, the ordinary scan finds them
 
     def scan(self, text: str) -> Hits:
         """Every cue and pattern in `text` (already normalised), in two passes total."""
@@ -193,6 +195,7 @@ class Matcher:
                 by_category[kind].append(hit)
             else:
                 by_category[kind] = [hit]
+        self._scan_homophones(text, by_category)
         if pinyin.has_latin(text):
             self._scan_pinyin(text, by_category)
         if not by_category:
@@ -201,6 +204,19 @@ class Matcher:
         if blockers:
             _drop_blocked(by_category, blockers)
         return Hits(by_category).finish()
+
+    def _scan_homophones(self, text: str, by_category: dict[str, list[Hit]]) -> None:
+        """Strong cues written with other characters of the same sound (鸡蜜, 柿长): weak
+        hits of the cue, unless the characters are the cue itself or inside a real word."""
+        automaton, values = self._homophones
+        for index, start, end in automaton.find_matches_as_indexes(sounds.sound_text(text), overlapping=True):
+            term, categories = values[index]
+            if text[start:end] in self._strong or sounds.inside_word(text, start, end):
+                continue
+            for category in categories:
+                hits = by_category.setdefault(category, [])
+                if not any(h.start == start and h.end == end for h in hits):  # a listed swap
+                    hits.append(Hit(category, start, end, term, True))
 
     def _scan_pinyin(self, text: str, by_category: dict[str, list[Hit]]) -> None:
         """Cues spelt in pinyin (`ji yao shi`, `jiyaoshi`): weak hits of their Han term."""
@@ -215,10 +231,25 @@ class Matcher:
             term, categories, n_syllables = values[index]
             first = bisect_left(starts, key_start + 1)
             start, end = spans[first][0], spans[first + n_syllables - 1][1]
+            if not pinyin.has_letter(text, start, end):
+                continue  # Han characters read by sound alone: the homophone scan's part
             for category in categories:
                 if (category, start, end) not in seen:
                     seen.add((category, start, end))
                     by_category.setdefault(category, []).append(Hit(category, start, end, term, True))
+
+
+def _homophone_automaton(
+    lexicon: dict[str, tuple[Cue, ...]],
+) -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, tuple[str, ...]]]]:
+    """The sound keys of the strong cues, and per key the cue and its categories."""
+    by_key: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for term in sorted(sounds.sound_cues() & lexicon.keys()):
+        key = sounds.sound_key(term)
+        if key is not None and key not in by_key:
+            cats = (c.category for c in lexicon[term] if c.category in SOUND_CATEGORIES)
+            by_key[key] = (term, tuple(dict.fromkeys(cats)))
+    return ahocorasick_rs.AhoCorasick(list(by_key)), list(by_key.values())
 
 
 class _SoundAutomaton(NamedTuple):

@@ -11,7 +11,7 @@ import pytest
 
 from baomi import Reviewer
 from baomi.learn.augment import disguise, ocr_noise
-from baomi.learn.model import STOP_HEAD, LearnedModel, calibrated, default_model
+from baomi.learn.model import GRAM_SCALE, MIN_GRAMS, STOP_HEAD, LearnedModel, calibrated, default_model
 from baomi.model import RULE_IDS
 
 pytest.importorskip("sklearn")
@@ -33,6 +33,8 @@ def _tiny_model(
         "thresholds": {s: dict.fromkeys(columns, 0.5) for s in ("standard", "high")},
         "gate": gate or {"weights": {}, "outside": 0.0, "bias": 1.0, "threshold": 0.0},
         "anchors": anchors or {},
+        "gram_scale": GRAM_SCALE,
+        "min_grams": MIN_GRAMS,
     }
     return LearnedModel(tuple(RULE_IDS), names, w, np.full(len(columns), -3.0), meta)
 
@@ -82,8 +84,8 @@ def test_organisation_dictionary_findings_do_not_depend_on_the_model(tmp_path):
 
 
 # the meeting's decision told in ordinary words: R04, R05 and R06 each just under their
-# thresholds (one n-gram in the vocabulary weighs GRAM_SCALE times its weight)
-_SPLIT = {"ngram:拍板": {"R04": 0.48, "R05": 0.47, "R06": 0.46, STOP_HEAD: 1.0}}
+# thresholds (one n-gram in the vocabulary weighs GRAM_SCALE / sqrt(MIN_GRAMS) = 2 times its weight)
+_SPLIT = {"ngram:拍板": {"R04": 1.45, "R05": 1.4, "R06": 1.35, STOP_HEAD: 3.0}}
 _SPLIT_TEXT = "那个会开了三天，最后拍板不上了，你们早做打算"
 
 
@@ -102,14 +104,14 @@ def test_stop_head_needs_a_rule_anchored_and_stopping_on_the_channel():
     anchors = {r: ["secret_word"] for r in RULE_IDS}
     assert not Reviewer(model=_tiny_model(_SPLIT, anchors=anchors)).review(_SPLIT_TEXT, "direct").findings
     # R10 and F01 stop nothing inside: on a work group the head does not raise them
-    inside = {"ngram:拍板": {"R10": 0.48, "F01": 0.47, STOP_HEAD: 1.0}}
+    inside = {"ngram:拍板": {"R10": 1.45, "F01": 1.4, STOP_HEAD: 3.0}}
     assert not Reviewer(model=_tiny_model(inside)).review(_SPLIT_TEXT, "work_group").findings
     outside = Reviewer(model=_tiny_model(inside)).review(_SPLIT_TEXT, "moments")
     assert outside.rules == ("R10",)
 
 
 def test_stop_head_adds_nothing_when_a_rule_already_stops_the_message():
-    weights = {"ngram:拍板": {"R05": 1.0, "R04": 0.48, STOP_HEAD: 1.0}}
+    weights = {"ngram:拍板": {"R05": 3.0, "R04": 1.45, STOP_HEAD: 3.0}}
     verdict = Reviewer(model=_tiny_model(weights)).review(_SPLIT_TEXT, "direct")
     assert verdict.rules == ("R05",)
     assert "模型判定 R05" in verdict.findings[0].reasons[-1].detail

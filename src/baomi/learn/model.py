@@ -79,11 +79,15 @@ def _gram_key(gram: str) -> int:
 # n-grams weigh as much as the named features (6 was best on the validation split of 1, 3,
 # 6, 10). A model file records the value it was trained with.
 GRAM_SCALE = 6.0
+# A text counts as holding at least this many n-grams: the two characters of a caption
+# (配图) are no evidence, yet divided by the square root of their three n-grams each
+# would weigh as much as a named feature.
+MIN_GRAMS = 9
 
 
 def gram_value(n_grams: int) -> float:
     """The value of each n-gram feature of a text with `n_grams` distinct ones."""
-    return GRAM_SCALE / math.sqrt(n_grams) if n_grams else 0.0
+    return GRAM_SCALE / math.sqrt(max(n_grams, MIN_GRAMS)) if n_grams else 0.0
 
 
 def calibrated(p: float, threshold: float) -> float:
@@ -183,7 +187,7 @@ class LearnedModel:
                 gram_keys = data["gram_keys"], data["gram_rows"]
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"无法读取模型文件 {p}：{exc.__class__.__name__}") from None
-        if meta.get("gram_scale", GRAM_SCALE) != GRAM_SCALE:
+        if meta.get("gram_scale", GRAM_SCALE) != GRAM_SCALE or meta.get("min_grams", 1) != MIN_GRAMS:
             raise ModelError(f"模型文件 {p} 由另一版本训练（n-gram 尺度不同）：请重新运行 baomi train")
         if weights.shape[0] != len(names) or weights.shape[1] - len(meta["rules"]) not in (0, 1):
             raise ModelError(f"模型文件 {p} 已损坏：权重与特征数不符")

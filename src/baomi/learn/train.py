@@ -34,6 +34,7 @@ from baomi.learn.features import DETECTOR_NAMES, Features, extract, ngrams
 from baomi.learn.model import (
     DETECTOR_TRUST,
     GRAM_SCALE,
+    MIN_GRAMS,
     NGRAM_PREFIX,
     R10_CHANNELS,
     STOP_HEAD,
@@ -275,26 +276,35 @@ REAL_STOP_CAP = 0.0015
 
 
 def calibrate(
-    probs: np.ndarray, labels: np.ndarray, beta: float, real: np.ndarray, stopping: np.ndarray | None = None
+    probs: np.ndarray,
+    labels: np.ndarray,
+    beta: float,
+    real: np.ndarray,
+    stopping: np.ndarray | None = None,
+    trust: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Per rule, the F-beta threshold; then, while the rules together stop more than
     REAL_STOP_CAP of the real everyday lines (`real`; `stopping`: where a finding of the
-    rule stops the line on its channel, everywhere when None), one threshold is raised
-    above its lowest real line: the one whose raise loses the fewest positives."""
+    rule stops the line on its channel, everywhere when None; `trust`: the share of the
+    threshold a rule needs there, as in the engine, where a detector named it), one
+    threshold is raised above its lowest real line: the one whose raise loses the fewest
+    positives."""
     out = {r: round(thresholds(probs[:, j], labels[:, j], beta), 4) for j, r in enumerate(RULE_IDS)}
     stops = np.ones(probs.shape, bool) if stopping is None else stopping
+    # the probability as a multiple of what the threshold asks of that line
+    relative = probs if trust is None else probs / np.maximum(trust, 1e-9)
     budget = int(REAL_STOP_CAP * real.sum())
     while True:
         thr = np.array([out[r] for r in RULE_IDS])
-        hit = (probs >= thr) & stops & real[:, None]
+        hit = (relative >= thr) & stops & real[:, None]
         if hit.any(axis=1).sum() <= budget:
             return out
         costs = []
         for j, r in enumerate(RULE_IDS):
             if hit[:, j].any():
-                t = _just_above(probs[hit[:, j], j].min())
+                t = _just_above(relative[hit[:, j], j].min())
                 if t > out[r]:
-                    lost = ((probs[:, j] >= out[r]) & (probs[:, j] < t) & (labels[:, j] == 1)).sum()
+                    lost = ((relative[:, j] >= out[r]) & (relative[:, j] < t) & (labels[:, j] == 1)).sum()
                     costs.append((int(lost), r, t))
         if not costs:
             return out
@@ -303,7 +313,8 @@ def calibrate(
 
 
 def _just_above(p: float) -> float:
-    return min(math.floor(p * 1e4 + 1) / 1e4, 0.98)
+    """A threshold a little above `p`: the engine's float32 sums differ from these by ~1e-4."""
+    return min(math.floor(p * 1e3 + 1) / 1e3, 0.98)
 
 
 def stop_threshold(p: np.ndarray, already: np.ndarray, y: np.ndarray, beta: float, real: np.ndarray) -> float:
@@ -364,7 +375,10 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     keep = np.abs(W).max(axis=1) >= 1e-3
     names = [n for n, k in zip(names, keep, strict=True) if k]
     W = W[keep].astype(np.float16).astype(np.float32)  # what the shipped file holds
-    probs = 1.0 / (1.0 + np.exp(-(X[:, keep] @ W + b)))
+    # the engine scales each n-gram by how many of the shipped vocabulary's a text holds:
+    # the matrix again, over the features kept, so the thresholds see what it will see
+    X = matrix(feats, names)
+    probs = 1.0 / (1.0 + np.exp(-(X @ W + b)))
     probs, p_stop = probs[:, :-1], probs[:, -1]
     probs[:, RULE_IDS.index("R10")] *= outside
     anchors = rule_anchors([c for c, t in zip(cats, is_train, strict=True) if t], labels[is_train])
@@ -379,10 +393,12 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     calib = val & original
     # where a finding of the rule holds or stops the message on its channel
     stopping = np.array([[stops_on(r, ex.channel) for r in RULE_IDS] for ex in examples])
+    trust = np.where(detected, DETECTOR_TRUST, 1.0)
 
     def calibrated_thresholds() -> dict[str, dict[str, float]]:
         args = probs[calib], labels[calib]
-        return {s: calibrate(*args, beta, real[calib], stopping[calib]) for s, beta in BETAS.items()}
+        extra = stopping[calib], trust[calib]
+        return {s: calibrate(*args, beta, real[calib], *extra) for s, beta in BETAS.items()}
 
     thr = calibrated_thresholds()
     # the screen keeps what the model catches at high sensitivity
@@ -402,7 +418,6 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
     probs *= gated[:, None]
     thr = calibrated_thresholds()
     # the head stops a message only through a rule it could be found for on its channel
-    trust = np.where(detected, DETECTOR_TRUST, 1.0)
     for s, beta in BETAS.items():
         rule_thr = np.array([thr[s][r] for r in RULE_IDS]) * trust
         found = probs >= rule_thr
@@ -418,6 +433,7 @@ def train(settings: Settings) -> tuple[LearnedModel, dict]:
         "version": 1,
         "c": settings.c,
         "gram_scale": GRAM_SCALE,
+        "min_grams": MIN_GRAMS,
         "anchors": anchors,
     }
     meta["trained"] = {

@@ -34,6 +34,8 @@ from functools import cache
 from importlib import resources
 from itertools import chain
 
+from baomi.text.translate import CharMap
+
 STAR = "★"
 _STAR_LIKES = "☆✩✪⭐✭✮✯✰※⋆✱✲✳✴✵✶✷✸✹✺✻✼✽✾✿❀"
 _ASTERISKS = "＊∗⁎﹡"
@@ -44,7 +46,8 @@ _FILLERS = "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters that show nothi
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _LEVEL_BEFORE_STAR = "绝密|机密|秘密|内部"
 # symbols and emoji strewn between characters (❗书❗记❗, 听✦说) count as separators too
-_SEPARATORS = " \t\u3000*★·.\\-_|/~・•\u2190-\u21ff\u25a0-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff"
+_SYMBOLS = "\u2190-\u21ff\u25a0-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff"
+_SEPARATORS = " \t\u3000*★·.\\-_|/~・•#@" + _SYMBOLS
 _OPEN = r"\[【(〔{「"
 _CLOSE = r"\]】)〕}」"
 _HAN_PERIOD = "(?:长期|[一二三四五六七八九十]{1,3}个?[年月])"
@@ -128,6 +131,8 @@ def _patterns() -> _Patterns:
         f"|(?<=[{h}a-z0-9★{inv}{mark}]){astral}+"
         f"|[{inv}]+"
         f"|(?<=[a-z]) (?=[{h}])|(?<=[{h}]) (?=[a-z])"
+        # symbols and emoji inside a word half or all in Latin letters (she🤫mi, mi✨级)
+        f"|(?<=[a-z{h}])[{_SYMBOLS}]+(?=[a-z])|(?<=[a-z])[{_SYMBOLS}]+(?=[{h}])"
         # separators between single letters: s-h-e-m-i, j.m, s m (spelt-out pinyin, initials)
         "|(?<=[a-z])(?<![a-z]{2})[ .\\-_·]+(?=[a-z](?![a-z]))"
         # a line break inside a word: after a one-character line, or a wrapped line
@@ -201,6 +206,11 @@ def _translate_table() -> list[int]:
         if "A" <= out <= "Z":
             table[cp] = out.lower()
     return [ord(table[cp]) if cp in table else cp for cp in range(0x10000)]
+
+
+@cache
+def _char_map() -> CharMap:
+    return CharMap(_translate_table())
 
 
 def _digit_gaps(m: re.Match) -> list[tuple[int, int]]:
@@ -277,7 +287,7 @@ class NormalisedText:
 
 def normalise(original: str) -> NormalisedText:
     """Normalise `original` in one pass; see the module docstring for what is folded."""
-    text = original.translate(_translate_table())
+    text = _char_map()(original)
     pats = _patterns()
     breaks: list[tuple[int, int]] = []
     if pats.any_work.search(text):
