@@ -30,6 +30,8 @@ DET_SIDE = 960  # long side for text detection; recognition still reads full-res
 THREADS = 2  # inference threads per model: the 2 cores of the target machine
 ENGINE = "openvino"
 ENGINE_MODULES = {"openvino": "openvino", "onnxruntime": "onnxruntime"}
+REC_STREAMS = 2  # recognition: lines read two at a time, one thread each (baomi.ocr.fastrec)
+REC_MIN_WIDTH = 48  # recognition input width floor (RapidOCR's own recogniser pads to 320)
 UPRIGHT_SCORE = 0.75  # a first pass whose median line score is below this is retried with the classifier
 
 
@@ -85,7 +87,9 @@ class RapidOcrBackend:
     """PP-OCR through RapidOCR 3.x. `min_score` drops lines recognised with low confidence;
     `det_side` bounds the detector's input (None: RapidOCR's own sizing); `upright_only`
     never runs the angle classifier, `always_classify` always does; `engine` is
-    "openvino" or "onnxruntime" (when that package is installed)."""
+    "openvino" or "onnxruntime" (when that package is installed). With OpenVINO, lines are
+    recognised by `baomi.ocr.fastrec` on `rec_streams` streams, each input at least
+    `rec_min_width` pixels wide; `rec_streams=None` keeps RapidOCR's own recogniser."""
 
     def __init__(
         self,
@@ -96,6 +100,8 @@ class RapidOcrBackend:
         upright_only: bool = False,
         always_classify: bool = False,
         engine: str = ENGINE,
+        rec_streams: int | None = REC_STREAMS,
+        rec_min_width: int = REC_MIN_WIDTH,
     ) -> None:
         if engine not in ENGINE_MODULES:
             raise ValueError(f"unknown OCR engine {engine!r}")
@@ -105,6 +111,8 @@ class RapidOcrBackend:
         self.upright_only = upright_only
         self.always_classify = always_classify
         self.engine = engine
+        self.rec_streams = rec_streams if engine == "openvino" else None
+        self.rec_min_width = rec_min_width
         self._engine: Any = None
         self._lock = threading.Lock()
 
@@ -116,7 +124,14 @@ class RapidOcrBackend:
                 from rapidocr import RapidOCR
 
                 params = engine_params(det_side=self.det_side, threads=self.threads, engine=self.engine)
-                self._engine = RapidOCR(params=params)
+                engine = RapidOCR(params=params)
+                if self.rec_streams:
+                    from baomi.ocr.fastrec import FastRecognizer
+
+                    engine.text_rec = FastRecognizer(
+                        Path(params["Rec.model_path"]), streams=self.rec_streams, min_width=self.rec_min_width
+                    )
+                self._engine = engine
             return self._engine
 
     def _read(self, bgr: Any, *, use_cls: bool) -> list[OcrLine]:
