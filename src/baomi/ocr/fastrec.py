@@ -6,7 +6,7 @@ The same PP-OCR recognition model, run differently (measured with `bench/bench_o
   `min_width` pixels), where RapidOCR pads batches of six to the widest line and to at
   least 320 pixels: about 40 % of its work was padding. Rounding keeps the number of
   input shapes small, each compiled once by OpenVINO's CPU plugin (exact widths cost
-  about 25 % more CPU than multiples of 32);
+  about 30 % more CPU than multiples of 32);
 - up to `GROUP` lines of one padded width per inference;
 - two OpenVINO streams of one thread each, fed by an async queue, so both cores read
   lines without splitting one small inference over two threads;

@@ -6,10 +6,12 @@ it). The engine is loaded lazily, once, on the first `recognise` call — never 
 or construction — because loading the ONNX models takes about a second.
 
 Speed settings (chosen with `bench/bench_ocr.py`): OpenVINO (about half the CPU time
-of ONNX Runtime on these models), two inference threads, detection on an image whose
-long side is at most `det_side` pixels, and the 0°/180° line classifier only when a
-first pass reads the page poorly (an upside-down photo): EXIF orientation is already
-applied, so almost every line arrives upright.
+of ONNX Runtime on these models), detection with two threads on an image whose long
+side is at most `det_side` pixels (smaller sides lose small print), lines recognised by
+`baomi.ocr.fastrec` (little padding, two streams of one thread) instead of RapidOCR's
+recogniser, and the 0°/180° line classifier only when a first pass reads the page
+poorly (an upside-down photo): EXIF orientation is already applied, so almost every
+line arrives upright.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 
 DET_SIDE = 960  # long side for text detection; recognition still reads full-resolution crops
-THREADS = 2  # inference threads per model: the 2 cores of the target machine
+THREADS = 2  # detection (and classifier) threads: the 2 cores of the target machine
 ENGINE = "openvino"
 ENGINE_MODULES = {"openvino": "openvino", "onnxruntime": "onnxruntime"}
 REC_STREAMS = 2  # recognition: lines read two at a time, one thread each (baomi.ocr.fastrec)
