@@ -79,3 +79,15 @@ def test_lines_come_back_in_input_order(backends):
     texts = [text for text, _ in recogniser.read([short, long, short])]
     assert texts[0] == texts[2] and "机密" in texts[0]
     assert "农业农村局" in texts[1]
+
+
+@pytest.mark.ocr
+@needs_ocr
+def test_pages_read_from_several_threads_at_once(backends):
+    from concurrent.futures import ThreadPoolExecutor
+
+    fast, _ = backends
+    photos = [phone_photo(official_page(), seed=31 + i) for i in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        pages = list(pool.map(fast.recognise, photos))
+    assert all(any("机密★10年" in ln.text for ln in lines) for lines in pages)

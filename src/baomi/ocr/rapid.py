@@ -117,6 +117,9 @@ class RapidOcrBackend:
         self.rec_min_width = rec_min_width
         self._engine: Any = None
         self._lock = threading.Lock()
+        # one page at a time: each model has one OpenVINO infer request (not thread-safe),
+        # and a page already keeps both cores busy
+        self._busy = threading.Lock()
 
     def _load(self) -> Any:
         with self._lock:
@@ -137,7 +140,9 @@ class RapidOcrBackend:
             return self._engine
 
     def _read(self, bgr: Any, *, use_cls: bool) -> list[OcrLine]:
-        output = self._load()(bgr, use_cls=use_cls)
+        engine = self._load()
+        with self._busy:
+            output = engine(bgr, use_cls=use_cls)
         if output.boxes is None or output.txts is None:
             return []
         lines: list[OcrLine] = []
