@@ -28,10 +28,18 @@ is the base of the ratios):
   v3-ort          ONNX Runtime, 2 threads, 960 px, classifier only for pages read poorly
   v3-ort-736      the same at 736 px
   v3-cls          OpenVINO, 2 threads, 960 px, classifier always
-  v3              baomi's backend as shipped: OpenVINO, 2 threads, 960 px, classifier
-                  only for pages read poorly
-  v3-1t           the same with one thread
-  v3-736          the same at 736 px
+  v3              baomi's backend as shipped: OpenVINO, detection with 2 threads at 960 px,
+                  classifier only for pages read poorly, lines recognised one per
+                  inference at their own width on 2 streams of 1 thread (baomi.ocr.fastrec)
+  v3-1t           the same, detection on one thread
+  v3-w96          the same, recognition inputs at least 96 px wide
+  v3-w320         the same, at least 320 px wide (RapidOCR's floor)
+  v3-rec1s        the same, recognition on 1 stream (one line at a time)
+  v3-736          the same, detection at 736 px
+  v3-640          the same, detection at 640 px
+  v3-rapidrec     OpenVINO with RapidOCR's own recogniser: batches of 6 padded to the widest
+                  line and to 320 px, 2 threads (the backend shipped until 2026-12-02)
+  v3-rapidrec-1t  the same with one thread
   no-ocr          FakeOcr: what extract() costs besides OCR (decode, visual cues, pre-filter)
 Prints a table and one JSON line (also written to --json).
 """
@@ -108,7 +116,13 @@ VARIANTS: dict[str, tuple[Callable[[], Any], Callable[[], bool]]] = {
     "v3-cls": (lambda: RapidOcrBackend(always_classify=True), lambda: has("openvino")),
     "v3": (lambda: RapidOcrBackend(), lambda: has("openvino")),
     "v3-1t": (lambda: RapidOcrBackend(threads=1), lambda: has("openvino")),
+    "v3-w96": (lambda: RapidOcrBackend(rec_min_width=96), lambda: has("openvino")),
+    "v3-w320": (lambda: RapidOcrBackend(rec_min_width=320), lambda: has("openvino")),
+    "v3-rec1s": (lambda: RapidOcrBackend(rec_streams=1), lambda: has("openvino")),
     "v3-736": (lambda: RapidOcrBackend(det_side=736), lambda: has("openvino")),
+    "v3-640": (lambda: RapidOcrBackend(det_side=640), lambda: has("openvino")),
+    "v3-rapidrec": (lambda: RapidOcrBackend(rec_streams=None), lambda: has("openvino")),
+    "v3-rapidrec-1t": (lambda: RapidOcrBackend(rec_streams=None, threads=1), lambda: has("openvino")),
     "no-ocr": (lambda: FakeOcr(), lambda: True),
 }
 

@@ -6,10 +6,12 @@ it). The engine is loaded lazily, once, on the first `recognise` call — never 
 or construction — because loading the ONNX models takes about a second.
 
 Speed settings (chosen with `bench/bench_ocr.py`): OpenVINO (about half the CPU time
-of ONNX Runtime on these models), two inference threads, detection on an image whose
-long side is at most `det_side` pixels, and the 0°/180° line classifier only when a
-first pass reads the page poorly (an upside-down photo): EXIF orientation is already
-applied, so almost every line arrives upright.
+of ONNX Runtime on these models), detection with two threads on an image whose long
+side is at most `det_side` pixels (smaller sides lose small print), lines recognised by
+`baomi.ocr.fastrec` (little padding, two streams of one thread) instead of RapidOCR's
+recogniser, and the 0°/180° line classifier only when a first pass reads the page
+poorly (an upside-down photo): EXIF orientation is already applied, so almost every
+line arrives upright.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"
 CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 
 DET_SIDE = 960  # long side for text detection; recognition still reads full-resolution crops
-THREADS = 2  # inference threads per model: the 2 cores of the target machine
+THREADS = 2  # detection (and classifier) threads: the 2 cores of the target machine
 ENGINE = "openvino"
 ENGINE_MODULES = {"openvino": "openvino", "onnxruntime": "onnxruntime"}
+REC_STREAMS = 2  # recognition: lines read two at a time, one thread each (baomi.ocr.fastrec)
+REC_MIN_WIDTH = 48  # recognition input width floor (RapidOCR's own recogniser pads to 320)
 UPRIGHT_SCORE = 0.75  # a first pass whose median line score is below this is retried with the classifier
 
 
@@ -85,7 +89,9 @@ class RapidOcrBackend:
     """PP-OCR through RapidOCR 3.x. `min_score` drops lines recognised with low confidence;
     `det_side` bounds the detector's input (None: RapidOCR's own sizing); `upright_only`
     never runs the angle classifier, `always_classify` always does; `engine` is
-    "openvino" or "onnxruntime" (when that package is installed)."""
+    "openvino" or "onnxruntime" (when that package is installed). With OpenVINO, lines are
+    recognised by `baomi.ocr.fastrec` on `rec_streams` streams, each input at least
+    `rec_min_width` pixels wide; `rec_streams=None` keeps RapidOCR's own recogniser."""
 
     def __init__(
         self,
@@ -96,6 +102,8 @@ class RapidOcrBackend:
         upright_only: bool = False,
         always_classify: bool = False,
         engine: str = ENGINE,
+        rec_streams: int | None = REC_STREAMS,
+        rec_min_width: int = REC_MIN_WIDTH,
     ) -> None:
         if engine not in ENGINE_MODULES:
             raise ValueError(f"unknown OCR engine {engine!r}")
@@ -105,8 +113,13 @@ class RapidOcrBackend:
         self.upright_only = upright_only
         self.always_classify = always_classify
         self.engine = engine
+        self.rec_streams = rec_streams if engine == "openvino" else None
+        self.rec_min_width = rec_min_width
         self._engine: Any = None
         self._lock = threading.Lock()
+        # one page at a time: each model has one OpenVINO infer request (not thread-safe),
+        # and a page already keeps both cores busy
+        self._busy = threading.Lock()
 
     def _load(self) -> Any:
         with self._lock:
@@ -116,11 +129,20 @@ class RapidOcrBackend:
                 from rapidocr import RapidOCR
 
                 params = engine_params(det_side=self.det_side, threads=self.threads, engine=self.engine)
-                self._engine = RapidOCR(params=params)
+                engine = RapidOCR(params=params)
+                if self.rec_streams:
+                    from baomi.ocr.fastrec import FastRecognizer
+
+                    engine.text_rec = FastRecognizer(
+                        Path(params["Rec.model_path"]), streams=self.rec_streams, min_width=self.rec_min_width
+                    )
+                self._engine = engine
             return self._engine
 
     def _read(self, bgr: Any, *, use_cls: bool) -> list[OcrLine]:
-        output = self._load()(bgr, use_cls=use_cls)
+        engine = self._load()
+        with self._busy:
+            output = engine(bgr, use_cls=use_cls)
         if output.boxes is None or output.txts is None:
             return []
         lines: list[OcrLine] = []
