@@ -310,6 +310,8 @@ class LearnedModel:
         col = self._rule_pos[rule]
         text = ctx.text[:MAX_ATTRIBUTION_CHARS]
         spans = [m.span() for m in _SENTENCE.finditer(text)] or [(0, len(text))]
+        if len(spans) == 1:
+            return spans[0]
         ends = [hi for _, hi in spans]
         totals = np.zeros(len(spans))
         rows, starts = self._gram_hits(text)
