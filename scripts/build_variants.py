@@ -18,6 +18,7 @@ Run after editing lexicon.yaml: .venv/bin/python scripts/build_variants.py
 
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 from baomi.lexicon import (
@@ -75,6 +76,7 @@ SOUND_MAX_REAL_HITS = 2
 _HAN_RANGES = (range(0x3400, 0x4DC0), range(0x4E00, 0xA000))
 
 
+@cache
 def _char_readings() -> dict[str, str]:
     from pypinyin.pinyin_dict import pinyin_dict
 

@@ -8,17 +8,21 @@ from baomi.text.normalise import normalise
 from baomi.text.pinyin import split_word, syllable_view
 
 
-def _pinyin_hits(text: str, matcher: Matcher | None = None) -> dict[str, str]:
-    """term → the original characters it was found in, for the weak hits of `text`."""
+def weak_hits(text: str, matcher: Matcher | None = None) -> list[tuple[str, str, str]]:
+    """(category, term, the original characters it was found in) for the weak hits of `text`."""
     norm = normalise(text)
     hits = (matcher or default_matcher()).scan(norm.text)
-    out = {}
-    for hs in hits.by_category.values():
-        for h in hs:
-            if h.weak:
-                lo, hi = norm.to_original(h.start, h.end)
-                out[h.term] = text[lo:hi]
-    return out
+    return [
+        (h.category, h.term, text[slice(*norm.to_original(h.start, h.end))])
+        for hs in hits.by_category.values()
+        for h in hs
+        if h.weak
+    ]
+
+
+def _pinyin_hits(text: str, matcher: Matcher | None = None) -> dict[str, str]:
+    """term → the original characters it was found in, for the weak hits of `text`."""
+    return {term: written for _, term, written in weak_hits(text, matcher)}
 
 
 def test_split_word_takes_the_fewest_syllables():

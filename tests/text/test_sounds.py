@@ -5,10 +5,8 @@ import pytest
 
 from baomi import Reviewer
 from baomi.lexicon import load_lexicon
-from baomi.match import default_matcher
-from baomi.text.normalise import normalise
 from baomi.text.sounds import inside_word, sound_key, sound_text
-from tests.text.test_pinyin import _pinyin_hits
+from tests.text.test_pinyin import _pinyin_hits, weak_hits
 
 
 @pytest.mark.parametrize(
@@ -27,14 +25,8 @@ from tests.text.test_pinyin import _pinyin_hits
     ],
 )
 def test_homophones_and_half_pinyin_are_weak_hits_of_the_cue(text, term, written):
-    norm = normalise(text)
     categories = {c.category for c in load_lexicon()[term]}
-    found = {
-        (h.category, text[slice(*norm.to_original(h.start, h.end))])
-        for hs in default_matcher().scan(norm.text).by_category.values()
-        for h in hs
-        if h.weak
-    }
+    found = {(category, at) for category, _, at in weak_hits(text)}
     assert any((category, written) in found for category in categories), found
 
 

@@ -26,6 +26,7 @@ from baomi.detectors.base import Candidate, Context, mask
 from baomi.errors import ModelError
 from baomi.learn.features import CATEGORY_ALIAS, Features, extract
 from baomi.model import Channel, Finding, Reason, Span
+from baomi.policy.load import default_policy
 
 MODEL_FILE = "learned_model.npz"
 SENSITIVITIES = ("standard", "high")
@@ -38,17 +39,16 @@ R10_CHANNELS = frozenset({Channel.EXTERNAL_GROUP, Channel.MOMENTS, Channel.PUBLI
 # meeting's decision: R04, R05 or R06?) none may reach its threshold while the message
 # plainly must not go out.
 STOP_HEAD = "stop"
-# Rules that never stop a message on an inside channel (rules.md: R10 is not found there,
-# F01 only warns): the stop head does not raise them there.
-_INSIDE_ONLY_WARN = frozenset({"R10", "F01"})
 # The share of its own threshold a rule's probability needs for the stop head to raise it:
 # the head says whether to stop, the rule's own score which rule is broken.
 STOP_RULE_SHARE = 0.3
 
 
+@cache
 def stops_on(rule: str, channel: Channel) -> bool:
-    """True when a finding of `rule` on `channel` holds or stops the message by default."""
-    return rule not in _INSIDE_ONLY_WARN or channel in R10_CHANNELS
+    """True when a finding of `rule` on `channel` holds or stops the message under the
+    default matrix, the one the stop head learned from (R10 and F01 do not, inside)."""
+    return default_policy().decide(rule, channel).stops
 
 
 TOP_FEATURES = 4
