@@ -45,10 +45,6 @@ if TYPE_CHECKING:  # numpy loads with the model, on first review, not on import
 _RULE_ORDER = {r: i for i, r in enumerate((*RULE_IDS, UNINSPECTED_RULE))}
 _DERIVING = frozenset(RULE_IDS) - {"R10", "F01"}
 _NO_MEDIA: frozenset[str] = frozenset()
-# Chat repeats itself (收到, 好的, 明天见): the verdicts of this many recent short texts are kept
-# and given again without a second review. Only texts up to MEMO_CHARS, in process memory only.
-MEMO_SIZE = 8192
-MEMO_CHARS = 64
 _ALLOW = Verdict(Decision.ALLOW, (), (), tip(Decision.ALLOW, ()))
 _TAG_MEDIA = {
     "图片": "image",
@@ -112,7 +108,6 @@ class Reviewer:
         self._matcher: Matcher | None = None
         self._model_arg = model
         self._model: LearnedModel | None = None
-        self._memo: dict[tuple[str, Channel, str], Verdict] = {}
         self.sensitivity = sensitivity or self.policy.sensitivity
         # the unit's registry of classified documents (`baomi.registry.Registry` or its path)
         self.registry = _open_registry(registry)
@@ -187,26 +182,13 @@ class Reviewer:
         return verdicts
 
     def _review_text(self, text: str, channel: Channel, msg_id: str | None) -> Verdict:
-        """The common case, typed text: the same stages without Message/Segment objects.
-        A short text seen lately on the same channel gets its earlier verdict (the memo;
-        not with a registry, whose documents may change between two reviews)."""
-        memo = self._memo if msg_id is None and self.registry is None and len(text) <= MEMO_CHARS else None
-        if memo is not None:
-            key = (text, channel, self.sensitivity)
-            verdict = memo.get(key)
-            if verdict is not None:
-                return verdict
+        """The common case, typed text: the same stages without Message/Segment objects."""
         _require_content(text, ())
         norm = normalise(text)
         findings = self._review_segment(norm, "text", "text", channel, _NO_MEDIA, None)
         if self.registry is not None:
             findings += self.registry.findings(norm, "text", self.policy)
-        verdict = self._decide(findings, channel, msg_id)[0]
-        if memo is not None:
-            if len(memo) >= MEMO_SIZE:
-                _forget_oldest(memo)
-            memo[key] = verdict
-        return verdict
+        return self._decide(findings, channel, msg_id)[0]
 
     def trace(
         self,
@@ -345,14 +327,6 @@ class Reviewer:
             if tag_kind:
                 seg_media.add(tag_kind)
         return Context(norm, hits, channel, source, frozenset(seg_media), kind)
-
-
-def _forget_oldest(memo: dict) -> None:
-    """Drop the memo's oldest entry (another thread may be changing it: then drop nothing)."""
-    try:
-        del memo[next(iter(memo))]
-    except (KeyError, RuntimeError, StopIteration):
-        pass
 
 
 def _open_registry(registry):
