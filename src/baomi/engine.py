@@ -120,6 +120,8 @@ class Reviewer:
     @property
     def scorer(self) -> LearnedModel | None:
         """The learned model, loaded on first use (None: detectors decide alone)."""
+        if self._model is not None:
+            return self._model
         arg = self._model_arg
         if arg is False:
             return None
@@ -284,6 +286,8 @@ class Reviewer:
         hits = self.matcher.scan(norm.text)
         scorer = self.scorer
         found = hits.by_category.keys()
+        if not found and traces is None and (scorer is None or not scorer.gated(found, channel)):
+            return []  # a third of all chat: not one cue
         triggered = _detectors_by_trigger(channel)
         todo = (
             sorted({i for c in found for i in triggered.get(c, ())})

@@ -166,8 +166,9 @@ class Matcher:
         values = self._values
         for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
             term, pairs, latin_head, latin_tail = values[index]
-            if (latin_head and start > 0 and "a" <= text[start - 1] <= "z") or (
-                latin_tail and end < n and "a" <= text[end] <= "z"
+            if (latin_head or latin_tail) and (
+                (latin_head and start > 0 and "a" <= text[start - 1] <= "z")
+                or (latin_tail and end < n and "a" <= text[end] <= "z")
             ):
                 continue  # a Latin cue inside a longer word (jm in jmeter)
             for category, weak in pairs:
@@ -190,7 +191,7 @@ class Matcher:
                 if not (_HARM_BEFORE.search(text, max(0, start - 3), start) or _HARM_AFTER.match(text, end)):
                     continue
                 kind = "casualty"
-            hit = Hit(kind, start, end, text[start:end])
+            hit = new(Hit, (kind, start, end, text[start:end], False))
             if kind in by_category:
                 by_category[kind].append(hit)
             else:

@@ -215,6 +215,8 @@ class LearnedModel:
     # ----------------------------------------------------------------- scoring
     def gated(self, categories, channel: Channel) -> bool:
         """True when a segment with these hit categories, sent to `channel`, is worth scoring."""
+        if not categories and self._any_anchor is not None:
+            return False  # no cue, no anchor
         key = (frozenset(categories), channel in R10_CHANNELS)
         opens = self._gate_cache.get(key)
         if opens is None:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import chain
+from typing import NamedTuple
 
 from baomi.text.translate import CharMap
 
@@ -147,10 +148,15 @@ def _patterns() -> _Patterns:
         ")"
     )
     # a superset of where `delete` or the bracket step can match, as cheap as a scan gets
-    any_work = re.compile(f"[{inv}{mark}{_OPEN}\\n]|(?<=[{h}a-z0-9])[{_SEPARATORS}]|{astral}")
+    any_work = re.compile(
+        f"(?=[{inv}{mark}{_OPEN}\\n{_SEPARATORS}\\U00010000-\\U0010ffff])"
+        f"(?:[{inv}{mark}{_OPEN}\\n]|(?<=[{h}a-z0-9])[{_SEPARATORS}]|{astral})"
+    )
     invisible = re.compile(f"[{inv}{mark}]|{astral}")
     return _Patterns(delete, any_work, invisible)
 
+
+_new = tuple.__new__  # NormalisedText(...) without the named tuple's Python-level __new__
 
 # 秘密*1年, 机密女10年 (OCR), 秘密 x 1年: the star of a marking
 _STAR_FORM_RE = re.compile(f"(?<={_LEVEL_BEFORE_STAR}|jm)( ?)(?:\\*|[{_OCR_STARS}](?={_PERIOD}))")
@@ -225,12 +231,12 @@ def _digit_gaps(m: re.Match) -> list[tuple[int, int]]:
     return [(m.start() + s.start(), m.start() + s.end()) for s in _SPACE.finditer(run)]
 
 
-@dataclass(frozen=True, slots=True)
-class NormalisedText:
+class NormalisedText(NamedTuple):
     """The normalised view of `original` and the map back to it.
 
     `breaks` holds (normalised_index, original_index) pairs where the offset between
-    the two changes; between breakpoints the mapping is a constant shift.
+    the two changes; between breakpoints the mapping is a constant shift. A named tuple:
+    one is made per text reviewed, and a frozen dataclass costs three times as much to make.
     """
 
     original: str
@@ -306,4 +312,4 @@ def normalise(original: str) -> NormalisedText:
             text = _YEAR_BRACKETS_RE.sub(r"〔\1〕", text)
     if "*" in text or "女" in text or "x" in text or "×" in text:
         text = _STAR_FORM_RE.sub(rf"\1{STAR}", text)
-    return NormalisedText(original, text, tuple(breaks))
+    return _new(NormalisedText, (original, text, tuple(breaks)))
