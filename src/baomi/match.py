@@ -227,13 +227,15 @@ class Matcher:
         view, starts, spans = pinyin.syllable_view(text)
         if not starts:
             return
-        seen = {(h.category, h.start, h.end) for hs in by_category.values() for h in hs}
+        seen: set[tuple[str, int, int]] | None = None  # what is found already: made at the first key
         for index, key_start, _ in automaton.find_matches_as_indexes(view, overlapping=True):
             term, categories, n_syllables = values[index]
             first = bisect_left(starts, key_start + 1)
             start, end = spans[first][0], spans[first + n_syllables - 1][1]
             if not pinyin.has_letter(text, start, end):
                 continue  # Han characters read by sound alone: the homophone scan's part
+            if seen is None:
+                seen = {(h.category, h.start, h.end) for hs in by_category.values() for h in hs}
             for category in categories:
                 if (category, start, end) not in seen:
                     seen.add((category, start, end))

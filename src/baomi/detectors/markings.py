@@ -83,7 +83,8 @@ def _is_bracket_label(ctx: Context, level: Hit) -> bool:
     return bool(_BRACKET_LABEL.match(ctx.text[max(0, level.start - 1) : level.end + 3]))
 
 
-_LABEL_GAP = re.compile(r"[\s,:;()\[\]【】〔〕-]{0,3}")
+_MAX_LABEL_GAP = 3
+_LABEL_GAP = re.compile(rf"[\s,:;()\[\]【】〔〕-]{{0,{_MAX_LABEL_GAP}}}")
 _LABEL_END = re.compile(r"(?:级|件)?(?![\u4e00-\u9fff])")
 
 
@@ -93,9 +94,9 @@ def _labels_a_document(ctx: Context, level: Hit) -> bool:
     if not _LABEL_END.match(ctx.text, level.end):
         return False
     for anchor in _document_anchors(ctx):
-        if anchor.end <= level.start:
+        if level.start - _MAX_LABEL_GAP <= anchor.end <= level.start:
             gap = ctx.text[anchor.end : level.start]
-        elif level.end <= anchor.start:
+        elif level.end <= anchor.start <= level.end + _MAX_LABEL_GAP:
             gap = ctx.text[level.end : anchor.start]
         else:
             continue
