@@ -28,8 +28,9 @@ PATTERNS: dict[str, str] = {
         rf"★\s?(?:\d{{1,3}}\s?(?:年|个月|月|天)|[{_CN_NUM}]{{1,3}}\s?(?:年|个月)|长期|"
         rf"\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日)?|[^\s,.;:!?，。；]{{1,12}}?(?:后|止|前|为止|解密))?"
     ),
-    # 〔年份〕序号号; the issuer's code before it (临政办发) is added in `_doc_number_prefix`
-    "doc_number": r"〔(?:19|20)\d\d〕\s?\d{1,4}\s?号",
+    # 〔年份〕序号号, the number of a classified one may carry 密 (〔2024〕密5号, 密字第5号);
+    # the issuer's code before it (临政办发) is added in `scan`
+    "doc_number": r"〔(?:19|20)\d\d〕\s?(?:[密秘]\s?字?\s?第?\s?)?\d{1,4}\s?号",
     "title": r"《[^《》\n]{2,80}》",
     "guanyu_title": (
         r"关于[^,.。;:!?“”\n]{2,60}?的(?:实施意见|总体方案|工作方案|实施方案|实施办法|通知|意见|请示|"

@@ -131,7 +131,7 @@ def _is_title_citation(ctx: Context, level: Hit) -> bool:
     return ctx.text[max(0, level.start - 2) : level.start] in ("》(", "》【", "》[")
 
 
-@detector("markings", ("R01", "R03"), ("star", "level_doc", "level", "copy_number", "registered_doc"))
+@detector("markings", ("R01", "R03"), ("star", "level_doc", "level", "copy_number", "registered_doc", "doc_number"))
 def detect_markings(ctx: Context) -> list[Candidate]:
     levels = marking_levels(ctx)
     full = star_markings(ctx) + ocr_markings(ctx, levels)
@@ -242,11 +242,19 @@ def _titles_and_numbers(ctx: Context, classified: list[Hit], r01_levels: list[Hi
         )
         tied = tie or next((lv for lv in r01_levels if 0 <= anchor.start - lv.start <= HEADER_SPAN), None)
         if tied is None:
+            if anchor.category == "doc_number" and _SECRET_NUMBER.search(anchor.term):
+                reason = "文号带「密」字，是涉密文件的编号"
+                out.append(report(ctx, "R03", [anchor], 0.9, reason, evidence=mask("文号:密字号")))
             continue
         kind = {"doc_number": "文号", "title": "标题", "guanyu_title": "标题"}[anchor.category]
         reason = f"涉密文件的{kind}与密级「{tied.term}」同时出现"
         out.append(report(ctx, "R03", [anchor, tied], 0.9, reason, evidence=mask(f"{kind}:{tied.term}")))
     return out
+
+
+# The numbering of classified documents: 密 in the number (〔2024〕密5号) or closing the
+# issuer's code (市委密发〔2024〕3号), not a secrecy office's own code (保密办发, 国保发).
+_SECRET_NUMBER = re.compile(r"〕\s?[密秘]|(?<![保涉])密[发字电函]?\s?〔")
 
 
 def _same_stretch(ctx: Context, a: Hit, b: Hit) -> bool:
