@@ -30,7 +30,7 @@ PATTERNS: dict[str, str] = {
     ),
     # 〔年份〕序号号, the number of a classified one may carry 密 (〔2024〕密5号, 密字第5号);
     # the issuer's code before it (临政办发) is added in `scan`
-    "doc_number": r"〔(?:19|20)\d\d〕\s?(?:[密秘]\s?字?\s?第?\s?)?\d{1,4}\s?号",
+    "doc_number": r"〔\s?(?:19|20)\d\d\s?〕\s?(?:[密秘]\s?字?\s?第?\s?)?\d{1,4}\s?号",
     "title": r"《[^《》\n]{2,80}》",
     "guanyu_title": (
         r"关于[^,.。;:!?“”\n]{2,60}?的(?:实施意见|总体方案|工作方案|实施方案|实施办法|通知|意见|请示|"
@@ -71,7 +71,7 @@ _FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇�
 CONTAINERS = frozenset({"title", "guanyu_title", "address", "secret_thing"})
 _GROUPS = (f"(?=(?P<{n}>{rx}))" if n in CONTAINERS else f"(?P<{n}>{rx})" for n, rx in PATTERNS.items())
 _COMBINED = re.compile(f"(?=[{_FIRST_CHARS}])(?:" + "|".join(_GROUPS) + ")")
-_CODE_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
+_CODE_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}\s?$")
 _HARM_BEFORE = re.compile(r"(?:死|伤|埋|困|冲走|中毒|感染)了?$")
 _HARM_AFTER = re.compile(r"^(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)")
 
@@ -182,7 +182,7 @@ class Matcher:
             kind = m.lastgroup
             start, end = m.span(kind)
             if kind == "doc_number":
-                code = _CODE_BEFORE.search(text, max(0, start - 8), start)
+                code = _CODE_BEFORE.search(text, max(0, start - 9), start)
                 if not code:
                     continue
                 start = code.start()

@@ -39,6 +39,9 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("清退目录第二项是区委发〔2023〕密12号，今天下班前交回", "work_group", "R03"),
     ("你查一下市政府密发〔2025〕4号讲的是哪几个点位", "direct", "R03"),
     ("县委办〔2024〕密字第3号 原件我放你桌上了", "work_group", "R03"),
+    ("县 委 发 〔 2 0 2 4 〕 密 6 号 的原件在我这，你要看就过来", "direct", "R03"),
+    # R02 a closed meeting named by how it was held
+    ("那次不做记录的会我偷偷录了音，回头传你", "direct", "R02"),
     # R04 classified matters
     ("这次的涉密项目在东山那边，下个月进场，跟谁都别说", "work_group", "R04"),
     ("传达的涉密事项大家记住：储备库要建在北坡，年底动工", "work_group", "R04"),
@@ -96,6 +99,7 @@ LOOK_ALIKES: list[tuple[str, str]] = [
     # a secrecy office's own (public) numbers and a 秘书 office's code are not classified numbers
     ("转发市保密委发〔2024〕2号《关于开展保密自查的通知》，请各科室对照落实", "work_group"),
     ("国办秘函〔2023〕11号已在政府网站公开，大家可以下载学习", "external_group"),
+    ("县 政 府 办 〔 2 0 2 4 〕 6 号 已 在 网 站 公 开 ， 大 家 可 以 看", "external_group"),
     ("我们公司的核心技术属于商业机密，签了保密协议", "external_group"),
     ("给你说个小秘密，我怀孕啦，先别告诉别人", "external_group"),
     ("周末去看了《绝密543》这部纪录片，太震撼了", "moments"),
