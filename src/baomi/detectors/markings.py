@@ -131,7 +131,10 @@ def _is_title_citation(ctx: Context, level: Hit) -> bool:
     return ctx.text[max(0, level.start - 2) : level.start] in ("》(", "》【", "》[")
 
 
-@detector("markings", ("R01", "R03"), ("star", "level_doc", "level", "copy_number", "registered_doc", "doc_number"))
+_TRIGGERS = ("star", "level_doc", "level", "copy_number", "registered_doc", "doc_number")
+
+
+@detector("markings", ("R01", "R03"), _TRIGGERS)
 def detect_markings(ctx: Context) -> list[Candidate]:
     levels = marking_levels(ctx)
     full = star_markings(ctx) + ocr_markings(ctx, levels)
