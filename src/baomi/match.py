@@ -71,7 +71,8 @@ _FIRST_CHARS = r"★〔《关份\[住+\d一二三四五六七八九十两零〇�
 CONTAINERS = frozenset({"title", "guanyu_title", "address", "secret_thing"})
 _GROUPS = (f"(?=(?P<{n}>{rx}))" if n in CONTAINERS else f"(?P<{n}>{rx})" for n, rx in PATTERNS.items())
 _COMBINED = re.compile(f"(?=[{_FIRST_CHARS}])(?:" + "|".join(_GROUPS) + ")")
-_CODE_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}\s?$")
+_CODE_CHARS = 8  # an issuer's code before 〔: 临政办发, 市委办公厅
+_CODE_BEFORE = re.compile(rf"[\u4e00-\u9fff]{{1,{_CODE_CHARS}}}\s?$")
 _HARM_BEFORE = re.compile(r"(?:死|伤|埋|困|冲走|中毒|感染)了?$")
 _HARM_AFTER = re.compile(r"^(?:死亡|遇难|受伤|失联|被埋|被困|中毒|感染|获救)")
 
@@ -182,7 +183,7 @@ class Matcher:
             kind = m.lastgroup
             start, end = m.span(kind)
             if kind == "doc_number":
-                code = _CODE_BEFORE.search(text, max(0, start - 9), start)
+                code = _CODE_BEFORE.search(text, max(0, start - _CODE_CHARS - 1), start)
                 if not code:
                     continue
                 start = code.start()

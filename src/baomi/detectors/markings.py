@@ -88,12 +88,12 @@ _LABEL_GAP = re.compile(rf"[\s,:;()\[\]【】〔〕-]{{0,{_MAX_LABEL_GAP}}}")
 _LABEL_END = re.compile(r"(?:级|件)?(?![\u4e00-\u9fff])")
 
 
-def _labels_a_document(ctx: Context, level: Hit) -> bool:
+def _labels_a_document(ctx: Context, level: Hit, anchors: list[Hit]) -> bool:
     """A bare level word standing as the label of a 文号 or title right next to it:
     临政发〔2024〕3号 机密, 机密 《…》 (not 〔2024〕3号 机密会议, not a level inside a title)."""
     if not _LABEL_END.match(ctx.text, level.end):
         return False
-    for anchor in _document_anchors(ctx):
+    for anchor in anchors:
         if level.start - _MAX_LABEL_GAP <= anchor.end <= level.start:
             gap = ctx.text[anchor.end : level.start]
         elif level.end <= anchor.start <= level.end + _MAX_LABEL_GAP:
@@ -141,10 +141,11 @@ def detect_markings(ctx: Context) -> list[Candidate]:
     out = _registered_documents(ctx)
     marked, found = _full_markings(ctx, full, set(levels))
     out += found
-    worded, found = _document_words(ctx, levels, full)
+    anchors = _document_anchors(ctx)  # 文号 and titles, looked up once for both passes
+    worded, found = _document_words(ctx, levels, full, anchors)
     out += found
     r01_levels = [c.anchor for c in out if c.rule == "R01"]
-    out += _titles_and_numbers(ctx, (marked + worded)[:MAX_ANCHORS], r01_levels)
+    out += _titles_and_numbers(ctx, anchors[:MAX_ANCHORS], (marked + worded)[:MAX_ANCHORS], r01_levels)
     return _dedupe(out)
 
 
@@ -197,13 +198,15 @@ def _full_markings(
 
 
 def _document_words(
-    ctx: Context, levels: list[Hit], full: list[tuple[Hit, Hit]]
+    ctx: Context, levels: list[Hit], full: list[tuple[Hit, Hit]], anchors: list[Hit]
 ) -> tuple[list[Hit], list[Candidate]]:
     """Classified-document words (机密文件, 秘密级, 密件) and bracket labels (【机密】, （秘密）):
     R01 when photographed, typed out or sent as a file."""
     worded, out = [], []
     for hit in (ctx.hits.get("level_doc") + levels)[:MAX_ANCHORS]:
-        if hit.category == "level" and not (_is_bracket_label(ctx, hit) or _labels_a_document(ctx, hit)):
+        if hit.category == "level" and not (
+            _is_bracket_label(ctx, hit) or _labels_a_document(ctx, hit, anchors)
+        ):
             continue
         if ctx.overlaps(hit, "everyday_secret") or _inside_title(ctx, hit):
             continue
@@ -228,10 +231,12 @@ def _document_words(
     return worded, out
 
 
-def _titles_and_numbers(ctx: Context, classified: list[Hit], r01_levels: list[Hit]) -> list[Candidate]:
+def _titles_and_numbers(
+    ctx: Context, anchors: list[Hit], classified: list[Hit], r01_levels: list[Hit]
+) -> list[Candidate]:
     """R03: a title or 文号 tied to a classification, or readable in a copied header."""
     out = []
-    for anchor in _document_anchors(ctx)[:MAX_ANCHORS]:
+    for anchor in anchors:
         tie = next(
             (
                 c
